@@ -1,0 +1,99 @@
+"""Activation functions and their derivatives, by name.
+
+Each entry pairs an activation ``f`` with its derivative ``f'`` written as a
+function of the activation's *output* ``a = f(z)``. Backpropagation needs
+``f'(z)`` at every hidden unit; expressing it through ``a`` (which the forward
+pass keeps anyway) avoids storing the pre-activations ``z``:
+
+==========  ======================================  ==========================
+name        f(z)                                    f'(z), written with a=f(z)
+==========  ======================================  ==========================
+identity    z                                       1
+logistic    1 / (1 + exp(-z))                       a (1 - a)
+tanh        tanh(z)                                 1 - a^2
+relu        max(0, z)                               1 if a > 0 else 0
+==========  ======================================  ==========================
+
+``softmax`` is an output activation only: its Jacobian never appears on its own,
+because the loss module pairs it with the categorical cross-entropy whose
+output delta is simply ``a - y``.
+
+All functions are pure: they return new arrays and leave their input alone.
+They are numerically stable for any finite input (no overflow warnings).
+"""
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+from scipy.special import expit
+
+
+class Activation(NamedTuple):
+    """An activation function ``f`` and its derivative expressed via ``a = f(z)``."""
+
+    function: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray], np.ndarray]
+
+
+def identity(z):
+    """Return ``z`` unchanged (a copy-free identity)."""
+    return z
+
+
+def identity_derivative(a):
+    """Derivative of the identity: ones."""
+    return np.ones_like(a)
+
+
+def logistic(z):
+    """Logistic sigmoid ``1 / (1 + exp(-z))``, stable for large ``|z|``."""
+    return expit(z)
+
+
+def logistic_derivative(a):
+    """``f'(z) = a (1 - a)`` for the logistic sigmoid."""
+    return a * (1 - a)
+
+
+def tanh(z):
+    """Hyperbolic tangent."""
+    return np.tanh(z)
+
+
+def tanh_derivative(a):
+    """``f'(z) = 1 - a**2`` for tanh."""
+    return 1 - a**2
+
+
+def relu(z):
+    """Rectified linear unit ``max(0, z)``."""
+    return np.maximum(z, 0)
+
+
+def relu_derivative(a):
+    """``f'(z) = 1`` where the unit is active (``a > 0``), else ``0``."""
+    return (a > 0).astype(a.dtype)
+
+
+def softmax(z):
+    """Row-wise softmax ``exp(z_k) / sum_j exp(z_j)``, shifted by the row maximum.
+
+    Subtracting each row's maximum leaves the result unchanged and keeps every
+    exponent at or below zero, so nothing overflows.
+    """
+    shifted = z - z.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+HIDDEN_ACTIVATIONS = {
+    "identity": Activation(identity, identity_derivative),
+    "logistic": Activation(logistic, logistic_derivative),
+    "tanh": Activation(tanh, tanh_derivative),
+    "relu": Activation(relu, relu_derivative),
+}
+
+OUTPUT_ACTIVATIONS = {
+    "logistic": logistic,
+    "softmax": softmax,
+}

@@ -1,0 +1,213 @@
+r"""The network's mathematics: initialisation, forward pass, backpropagation.
+
+Pure numpy, no scikit-learn. Every function takes the parameters it needs and
+returns new values; nothing is stored between calls.
+
+Notation (row-major, one sample per row, as in scikit-learn):
+
+- ``a^0 = X``, the input batch of shape ``(n_samples, n_features)``;
+- ``z^l = a^{l-1} W^l + b^l`` and ``a^l = f(z^l)`` for layers ``l = 1 .. L``, with
+  ``f`` the hidden activation and ``f_L`` the output activation of the loss;
+- ``coefs[l - 1] = W^l`` of shape ``(n_units[l-1], n_units[l])`` and
+  ``intercepts[l - 1] = b^l``.
+
+The objective for a batch with sample weights ``s_i`` (all ones by default) is
+
+.. math::
+
+    J = \frac{\sum_i s_i \, L(y_i, a^L_i) + \tfrac{\alpha}{2} \sum_l \|W^l\|_F^2}
+             {\sum_i s_i}
+
+and backpropagation computes its gradient with the four equations
+
+- BP1: ``delta^L = s * dL/dz^L`` (the loss's output delta, weighted per sample);
+- BP2: ``delta^l = (delta^{l+1} W^{l+1}^T) * f'(z^l)``;
+- BP3: ``dJ/db^l = sum_i delta^l_i / sum_i s_i``;
+- BP4: ``dJ/dW^l = (a^{l-1}^T delta^l + alpha W^l) / sum_i s_i``.
+"""
+
+from itertools import pairwise
+
+import numpy as np
+
+from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ._losses import LOSSES, mean_loss
+
+
+def initialize_parameters(layer_units, init, hidden_activation, random_state, dtype):
+    """Draw the initial weights and biases of every layer.
+
+    Parameters
+    ----------
+    layer_units : sequence of int
+        Units per layer, input and output layers included.
+    init : {"glorot_uniform", "uniform"} or callable
+        ``"glorot_uniform"``: ``U(-r, r)`` with ``r = sqrt(k / (fan_in + fan_out))``,
+        ``k = 2`` for the logistic activation and ``6`` otherwise (Glorot & Bengio,
+        2010); weights of a layer are drawn before its biases, layer by layer, in
+        the same order as scikit-learn's ``MLPClassifier``.
+        ``"uniform"``: ``U[0, 1)`` for weights and biases, drawn neuron by neuron
+        with the bias last, as the teaching notebook does.
+        A callable is called as ``init(fan_in, fan_out, random_state)`` once per
+        layer and returns ``(coef, intercept)`` of shapes ``(fan_in, fan_out)``
+        and ``(fan_out,)``.
+    hidden_activation : str
+        Name of the hidden activation (it sets the Glorot factor).
+    random_state : numpy.random.RandomState
+        Source of randomness.
+    dtype : numpy dtype
+        dtype of the returned arrays.
+
+    Returns
+    -------
+    coefs, intercepts : list of ndarray
+        One weight matrix and one bias vector per layer.
+    """
+    coefs, intercepts = [], []
+    for fan_in, fan_out in pairwise(layer_units):
+        if init == "glorot_uniform":
+            factor = 2.0 if hidden_activation == "logistic" else 6.0
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            coef = random_state.uniform(-bound, bound, (fan_in, fan_out))
+            intercept = random_state.uniform(-bound, bound, fan_out)
+        elif init == "uniform":
+            neurons = random_state.uniform(0.0, 1.0, (fan_out, fan_in + 1))
+            coef, intercept = neurons[:, :-1].T, neurons[:, -1]
+        else:
+            coef, intercept = init(fan_in, fan_out, random_state)
+            coef, intercept = np.asarray(coef), np.asarray(intercept)
+            if coef.shape != (fan_in, fan_out) or intercept.shape != (fan_out,):
+                raise ValueError(
+                    f"init must return a coef of shape {(fan_in, fan_out)} and an "
+                    f"intercept of shape {(fan_out,)}; got {coef.shape} and "
+                    f"{intercept.shape}."
+                )
+        coefs.append(np.array(coef, dtype=dtype, order="C"))
+        intercepts.append(np.array(intercept, dtype=dtype))
+    return coefs, intercepts
+
+
+def forward(coefs, intercepts, X, hidden_activation, output_activation):
+    """Propagate ``X`` through the network.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Weights ``W^l`` and biases ``b^l`` of each layer.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Input batch ``a^0``.
+    hidden_activation : {"identity", "logistic", "tanh", "relu"}
+        Activation ``f`` of the hidden layers.
+    output_activation : {"logistic", "softmax"}
+        Activation ``f_L`` of the output layer.
+
+    Returns
+    -------
+    activations : list of ndarray
+        ``[a^0, a^1, ..., a^L]``: the input followed by every layer's output.
+    """
+    f = HIDDEN_ACTIVATIONS[hidden_activation].function
+    f_out = OUTPUT_ACTIVATIONS[output_activation]
+    last = len(coefs) - 1
+    activations = [X]
+    for layer, (W, b) in enumerate(zip(coefs, intercepts)):
+        z = activations[-1] @ W + b  # z^l = a^{l-1} W^l + b^l
+        activations.append(f_out(z) if layer == last else f(z))  # a^l = f(z^l)
+    return activations
+
+
+def backward(coefs, activations, output_delta, hidden_activation, alpha, sample_weight):
+    """Backpropagate the output delta and return the gradient of the objective.
+
+    Parameters
+    ----------
+    coefs : list of ndarray
+        Weights ``W^l`` of each layer.
+    activations : list of ndarray
+        ``[a^0, ..., a^L]`` as returned by :func:`forward`.
+    output_delta : ndarray of shape (n_samples, n_outputs)
+        ``dL_i/dz^L`` for each sample, unweighted (see ``Loss.output_delta``).
+    hidden_activation : str
+        Name of the hidden activation ``f``.
+    alpha : float
+        L2 penalty strength.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weight ``s_i`` of each sample; ``None`` means all ones.
+
+    Returns
+    -------
+    coef_grads, intercept_grads : list of ndarray
+        ``dJ/dW^l`` and ``dJ/db^l`` for every layer, shaped like the parameters.
+    """
+    f_prime = HIDDEN_ACTIVATIONS[hidden_activation].derivative
+    if sample_weight is None:
+        weight_sum = float(output_delta.shape[0])
+        delta = output_delta  # BP1: delta^L = dL/dz^L
+    else:
+        weight_sum = float(sample_weight.sum())
+        delta = output_delta * sample_weight[:, np.newaxis]  # BP1, weighted
+    n_layers = len(coefs)
+    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
+    for layer in range(n_layers - 1, -1, -1):
+        W, a_prev = coefs[layer], activations[layer]
+        coef_grads[layer] = (a_prev.T @ delta + alpha * W) / weight_sum  # BP4 + L2
+        intercept_grads[layer] = delta.sum(axis=0) / weight_sum  # BP3
+        if layer > 0:
+            delta = (delta @ W.T) * f_prime(a_prev)  # BP2, f'(z) written with a = f(z)
+    return coef_grads, intercept_grads
+
+
+def l2_penalty(coefs, alpha, weight_sum):
+    """``alpha / 2 * sum_l ||W^l||^2 / weight_sum``: the L2 term of the objective."""
+    squares = sum(float(np.dot(W.ravel(), W.ravel())) for W in coefs)
+    return 0.5 * alpha * squares / weight_sum
+
+
+def objective_and_gradients(
+    coefs, intercepts, X, Y, hidden_activation, loss, alpha, sample_weight=None
+):
+    """Objective ``J`` on a batch and its gradient: one forward and one backward pass.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Parameters of the network.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Input batch.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets, one column per output unit (one-hot for classes).
+    hidden_activation : str
+        Name of the hidden activation.
+    loss : str
+        Name of a loss in ``LOSSES``; it sets the output activation.
+    alpha : float
+        L2 penalty strength.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Sample weights.
+
+    Returns
+    -------
+    objective : float
+        Weighted mean loss plus the L2 penalty.
+    coef_grads, intercept_grads : list of ndarray
+        Gradient of the objective.
+    activations : list of ndarray
+        The activations of the forward pass (the last one is the output).
+    """
+    loss_fn = LOSSES[loss]
+    activations = forward(
+        coefs, intercepts, X, hidden_activation, loss_fn.output_activation
+    )
+    output = activations[-1]
+    weight_sum = float(X.shape[0] if sample_weight is None else sample_weight.sum())
+    data_loss = mean_loss(loss_fn, Y, output, sample_weight)
+    objective = data_loss + l2_penalty(coefs, alpha, weight_sum)
+    coef_grads, intercept_grads = backward(
+        coefs,
+        activations,
+        loss_fn.output_delta(Y, output),
+        hidden_activation,
+        alpha,
+        sample_weight,
+    )
+    return objective, coef_grads, intercept_grads, activations

@@ -1,0 +1,141 @@
+"""Stochastic optimizers: SGD with (Nesterov) momentum and Adam.
+
+Each optimizer keeps its own state (velocities, moments, step count) and
+updates the parameter arrays *in place* with :meth:`step`. The estimator calls
+:meth:`end_epoch` after every pass over the data and :meth:`stop_or_decay` when
+training has stopped improving.
+"""
+
+import math
+
+import numpy as np
+
+
+class SGD:
+    r"""Stochastic gradient descent with momentum and a learning-rate schedule.
+
+    With learning rate :math:`\eta` and momentum :math:`\mu`, each step updates
+    the velocity :math:`v` and the parameters :math:`\theta` as
+
+    .. math::
+
+        v \leftarrow \mu v - \eta g, \qquad
+        \theta \leftarrow \theta + v \;\text{(classical)} \quad\text{or}\quad
+        \theta \leftarrow \theta + \mu v - \eta g \;\text{(Nesterov)}.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The parameters to optimise (their shapes size the velocities).
+    learning_rate_init : float
+        Initial learning rate :math:`\eta_0`.
+    schedule : {"constant", "invscaling", "adaptive"}
+        ``"invscaling"``: :math:`\eta = \eta_0 / (t + 1)^{p}` after each epoch,
+        with :math:`t` the number of samples seen. ``"adaptive"``: divide
+        :math:`\eta` by 5 each time training stops improving, and stop once it
+        is at most ``1e-6``.
+    momentum : float
+        Momentum :math:`\mu` in ``[0, 1]``.
+    nesterov : bool
+        Use Nesterov's momentum.
+    power_t : float
+        Exponent :math:`p` of ``"invscaling"``.
+    """
+
+    def __init__(
+        self, params, learning_rate_init, schedule, momentum, nesterov, power_t
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.schedule = schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocities = [np.zeros_like(p) for p in params]
+
+    def step(self, params, grads):
+        """Apply one update to ``params`` (in place) from their gradients ``grads``."""
+        mu, eta = self.momentum, self.learning_rate
+        for theta, v, g in zip(params, self.velocities, grads):
+            v *= mu
+            v -= eta * g  # v <- mu v - eta g
+            if self.nesterov:
+                theta += mu * v - eta * g  # theta <- theta + mu v - eta g
+            else:
+                theta += v  # theta <- theta + v
+
+    def end_epoch(self, samples_seen):
+        """Update the learning rate after an epoch (``"invscaling"`` only)."""
+        if self.schedule == "invscaling":
+            self.learning_rate = (
+                self.learning_rate_init / (samples_seen + 1) ** self.power_t
+            )
+
+    def stop_or_decay(self):
+        """Called when training stops improving: return True to stop.
+
+        With the ``"adaptive"`` schedule, divide the learning rate by 5 and go on
+        unless it has already reached ``1e-6``.
+        """
+        if self.schedule != "adaptive" or self.learning_rate <= 1e-6:
+            return True
+        self.learning_rate /= 5.0
+        return False
+
+
+class Adam:
+    r"""Adam (Kingma & Ba, 2014).
+
+    With gradient :math:`g` at step :math:`t`:
+
+    .. math::
+
+        m \leftarrow \beta_1 m + (1 - \beta_1) g, \qquad
+        v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \\
+        \eta_t = \eta_0 \sqrt{1 - \beta_2^t} / (1 - \beta_1^t), \qquad
+        \theta \leftarrow \theta - \eta_t \, m / (\sqrt{v} + \epsilon).
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The parameters to optimise (their shapes size the moments).
+    learning_rate_init : float
+        Step size :math:`\eta_0`.
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates, in ``[0, 1)``.
+    epsilon : float
+        Added to :math:`\sqrt{v}` for numerical stability.
+    """
+
+    def __init__(self, params, learning_rate_init, beta_1, beta_2, epsilon):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.first_moments = [np.zeros_like(p) for p in params]
+        self.second_moments = [np.zeros_like(p) for p in params]
+
+    def step(self, params, grads):
+        """Apply one update to ``params`` (in place) from their gradients ``grads``."""
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        self.learning_rate = (
+            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )  # eta_t
+        for theta, m, v, g in zip(
+            params, self.first_moments, self.second_moments, grads
+        ):
+            m *= b1
+            m += (1 - b1) * g  # m <- beta_1 m + (1 - beta_1) g
+            v *= b2
+            v += (1 - b2) * g**2  # v <- beta_2 v + (1 - beta_2) g^2
+            theta -= self.learning_rate * m / (np.sqrt(v) + self.epsilon)
+
+    def end_epoch(self, samples_seen):
+        """Adam has no epoch-level schedule."""
+
+    def stop_or_decay(self):
+        """Called when training stops improving: Adam always stops."""
+        return True
