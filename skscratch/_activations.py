@@ -22,7 +22,8 @@ All functions are pure: they return new arrays and leave their input alone.
 They are numerically stable for any finite input (no overflow warnings).
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit

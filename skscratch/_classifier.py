@@ -20,7 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
@@ -178,8 +178,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``. ``"balanced"``
-        uses ``n_samples / (n_classes * np.bincount(y))`` and is not available
-        in :meth:`partial_fit`.
+        uses ``n_samples / (n_classes * np.bincount(y))``, with sample weights
+        counted in (weighting a sample by ``k`` is the same as repeating it ``k``
+        times); in :meth:`partial_fit` the counts are those of the data of that
+        call.
 
     Attributes
     ----------
@@ -255,7 +257,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     >>> from skscratch import ScratchMLPClassifier
     >>> X, y = load_digits(return_X_y=True)
     >>> X_train, X_test, y_train, y_test = train_test_split(X / 16, y, random_state=0)
-    >>> clf = ScratchMLPClassifier(hidden_layer_sizes=(32,), max_iter=50,
+    >>> clf = ScratchMLPClassifier(hidden_layer_sizes=(32,), learning_rate_init=0.01,
     ...                            random_state=0).fit(X_train, y_train)
     >>> clf.predict(X_test[:5])
     array([2, 8, 2, 6, 6])
@@ -552,7 +554,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _outputs_to_proba(self, outputs):
         """Turn output-unit values into class probabilities."""
-        if self._target_type == "multilabel-indicator" or self.loss == "log_loss":
+        if self._target_type == "multilabel-indicator":
+            eps = np.finfo(outputs.dtype).eps
+            return np.clip(outputs, eps, 1 - eps)
+        if self.loss == "log_loss":
             if outputs.shape[1] == 1:
                 return np.hstack([1 - outputs, outputs])
             return outputs
@@ -599,11 +604,6 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True.")
-        if incremental and self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' is not supported for partial_fit: the "
-                "class frequencies of all the data are unknown. Pass a dict."
-            )
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be given together.")
 
@@ -691,14 +691,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
         if self.class_weight is not None:
-            if isinstance(self.class_weight, dict):
-                unknown = set(self.class_weight) - set(self.classes_.tolist())
-                if unknown:
-                    raise ValueError(
-                        f"class_weight names classes that are not in classes_ "
-                        f"{self.classes_.tolist()}: {sorted(unknown, key=str)}."
-                    )
-            class_sample_weight = compute_sample_weight(self.class_weight, y)
+            class_sample_weight = self._class_sample_weight(y, sample_weight)
             sample_weight = (
                 class_sample_weight
                 if sample_weight is None
@@ -710,6 +703,33 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 "one sample must have a positive weight."
             )
         return sample_weight
+
+    def _class_sample_weight(self, y, sample_weight):
+        """The class weight of each sample's class.
+
+        ``"balanced"`` weighs each class present in ``y`` by
+        ``sum(w) / (n_classes * sum of w in the class)``, with ``w`` the sample
+        weights (ones by default), so that weighting a sample by ``k`` is the same
+        as repeating it ``k`` times.
+        """
+        if self._target_type == "multilabel-indicator":
+            return compute_sample_weight(self.class_weight, y)
+        present = np.unique(y)
+        if self.class_weight == "balanced":
+            weights = compute_class_weight(
+                "balanced", classes=present, y=y, sample_weight=sample_weight
+            )
+        else:
+            unknown = set(self.class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight names classes that are not in classes_ "
+                    f"{self.classes_.tolist()}: {sorted(unknown, key=str)}."
+                )
+            weights = np.array(
+                [self.class_weight.get(c, 1.0) for c in present.tolist()]
+            )
+        return weights[np.searchsorted(present, y)]
 
     def _validation_data(self, X_val, y_val, dtype):
         """Validate a user-supplied validation set; return (X_val, Y_val) or None."""
@@ -790,7 +810,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _split_for_early_stopping(self, Y, random_state):
-        """Row indices of the training and validation parts, as MLPClassifier draws them.
+        """Training and validation row indices, drawn as MLPClassifier draws them.
 
         The split is stratified for binary targets only (as in MLPClassifier).
         """
@@ -814,7 +834,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         if self.batch_size > n_samples:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. It is "
-                "going to be clipped"
+                "going to be clipped",
+                stacklevel=2,
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
@@ -894,10 +915,11 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                         f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                         "reached and the optimization hasn't converged yet.",
                         ConvergenceWarning,
+                        stacklevel=2,
                     )
         except KeyboardInterrupt:
             self._restore(checkpoint)
-            warnings.warn("Training interrupted by user.")
+            warnings.warn("Training interrupted by user.", stacklevel=2)
 
         if self.early_stopping:
             self.coefs_ = self._best_coefs
@@ -985,7 +1007,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _restore(self, checkpoint):
         coefs, intercepts, self._optimizer = checkpoint
-        for param, saved in zip(self.coefs_ + self.intercepts_, coefs + intercepts):
+        for param, saved in zip(
+            self.coefs_ + self.intercepts_, coefs + intercepts, strict=True
+        ):
             param[...] = saved
 
     def _fit_lbfgs(self, X, Y, sample_weight, validation, layer_units):
@@ -1057,7 +1081,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 },
             )
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.")
+            warnings.warn("Training interrupted by user.", stacklevel=2)
             final_vector = state["vector"]
             self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
         else:
@@ -1071,6 +1095,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                     "Increase the number of iterations to improve the convergence "
                     f"(max_iter={self.max_iter}).",
                     ConvergenceWarning,
+                    stacklevel=2,
                 )
         params = _unpack(final_vector, shapes, dtype)
         self.coefs_, self.intercepts_ = params[:n_layers], params[n_layers:]

@@ -8,14 +8,14 @@ A :class:`Loss` bundles three things that only make sense together:
 - ``output_delta(Y, A)``: ``dL_i / dz_L``, the error of the output layer for each
   sample ``i`` (equation BP1), which starts backpropagation.
 
-=========================  =========  ================================  =====================
-name                       f_L        loss of one sample                dL/dz_L
-=========================  =========  ================================  =====================
-categorical_cross_entropy  softmax    -sum_k y_k log a_k                a - y
-binary_cross_entropy       logistic   -sum_k y_k log a_k                a - y
-                                      + (1 - y_k) log(1 - a_k)
-half_squared_error         logistic   1/2 sum_k (a_k - y_k)^2           (a - y) a (1 - a)
-=========================  =========  ================================  =====================
+=========================  ========  ============================  ===============
+name                       f_L       loss of one sample            dL/dz_L
+=========================  ========  ============================  ===============
+categorical_cross_entropy  softmax   -sum_k y_k log a_k            a - y
+binary_cross_entropy       logistic  -sum_k [y_k log a_k           a - y
+                                     + (1 - y_k) log(1 - a_k)]
+half_squared_error         logistic  1/2 sum_k (a_k - y_k)^2       (a - y) a (1 - a)
+=========================  ========  ============================  ===============
 
 The first two are canonical pairs: the derivative of the activation cancels
 against the derivative of the loss, leaving ``a - y``. The third is the teaching
@@ -25,7 +25,8 @@ Probabilities are clipped to ``[eps, 1 - eps]`` (``eps`` the machine epsilon of
 their dtype) before taking logarithms, so the loss stays finite.
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

@@ -110,7 +110,7 @@ def forward(coefs, intercepts, X, hidden_activation, output_activation):
     f_out = OUTPUT_ACTIVATIONS[output_activation]
     last = len(coefs) - 1
     activations = [X]
-    for layer, (W, b) in enumerate(zip(coefs, intercepts)):
+    for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         z = activations[-1] @ W + b  # z^l = a^{l-1} W^l + b^l
         activations.append(f_out(z) if layer == last else f(z))  # a^l = f(z^l)
     return activations

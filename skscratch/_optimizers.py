@@ -56,7 +56,7 @@ class SGD:
     def step(self, params, grads):
         """Apply one update to ``params`` (in place) from their gradients ``grads``."""
         mu, eta = self.momentum, self.learning_rate
-        for theta, v, g in zip(params, self.velocities, grads):
+        for theta, v, g in zip(params, self.velocities, grads, strict=True):
             v *= mu
             v -= eta * g  # v <- mu v - eta g
             if self.nesterov:
@@ -125,7 +125,7 @@ class Adam:
             self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )  # eta_t
         for theta, m, v, g in zip(
-            params, self.first_moments, self.second_moments, grads
+            params, self.first_moments, self.second_moments, grads, strict=True
         ):
             m *= b1
             m += (1 - b1) * g  # m <- beta_1 m + (1 - beta_1) g
