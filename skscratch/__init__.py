@@ -2,7 +2,21 @@
 
 from ._classifier import ScratchMLPClassifier
 from ._gradcheck import check_gradients
+from ._plotting import (
+    HiddenWeightsDisplay,
+    OutputWeightsDisplay,
+    PredictionDisplay,
+    TrainingHistoryDisplay,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["ScratchMLPClassifier", "check_gradients", "__version__"]
+__all__ = [
+    "ScratchMLPClassifier",
+    "check_gradients",
+    "HiddenWeightsDisplay",
+    "OutputWeightsDisplay",
+    "TrainingHistoryDisplay",
+    "PredictionDisplay",
+    "__version__",
+]

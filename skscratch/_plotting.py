@@ -1,0 +1,838 @@
+"""Display objects that draw what a fitted multilayer perceptron has learned.
+
+They follow scikit-learn's plotting API: ``__init__`` stores the data to draw,
+the class method ``from_estimator`` computes it from a fitted estimator and
+calls ``plot``, and ``plot`` draws, keeps the matplotlib artists as attributes
+ending in ``_`` and returns the display. matplotlib is imported inside ``plot``
+only, so that ``import skscratch`` does not import it.
+
+The displays read ``coefs_``, ``intercepts_``, ``classes_``, ``history_``,
+``predict`` and ``predict_proba``, so the weight displays also accept a fitted
+:class:`sklearn.neural_network.MLPClassifier`.
+"""
+
+import math
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils._optional_dependencies import check_matplotlib_support
+from sklearn.utils.validation import check_is_fitted
+
+_HISTORY_COLUMNS = ("train_loss", "valid_loss", "train_score", "valid_score")
+_BAR_COLOR = "tab:gray"
+_PREDICTED_COLOR = "tab:orange"
+_TRUE_EDGE_COLOR = "black"
+_TRUE_EDGE_WIDTH = 2.5
+
+
+def _check_fitted_network(estimator, attributes, caller):
+    """Raise unless ``estimator`` is fitted and has all of ``attributes``."""
+    check_is_fitted(estimator)
+    missing = [name for name in attributes if not hasattr(estimator, name)]
+    if missing:
+        raise TypeError(
+            f"{caller} needs a fitted multilayer perceptron such as "
+            f"ScratchMLPClassifier; {type(estimator).__name__} has no "
+            f"attribute {', '.join(missing)}."
+        )
+
+
+def _check_image_shape(image_shape, n_features):
+    """Return ``image_shape`` as a tuple of two ints whose product is ``n_features``."""
+    if (
+        not isinstance(image_shape, tuple | list)
+        or len(image_shape) != 2
+        or not all(isinstance(size, Integral) and size > 0 for size in image_shape)
+    ):
+        raise ValueError(
+            "image_shape must be a pair of positive integers (height, width); "
+            f"got {image_shape!r}."
+        )
+    height, width = (int(size) for size in image_shape)
+    if height * width != n_features:
+        raise ValueError(
+            f"image_shape={image_shape!r} holds {height * width} pixels, but the "
+            f"estimator has {n_features} input features."
+        )
+    return height, width
+
+
+def _symmetric_limit(values):
+    """Largest absolute value of ``values`` (1 if they are all zero)."""
+    limit = float(np.max(np.abs(values)))
+    return limit if limit > 0 else 1.0
+
+
+def _check_axes_array(axes, n_axes, caller):
+    """Return ``axes`` as a flat object array of ``n_axes`` matplotlib Axes."""
+    from matplotlib.axes import Axes
+
+    axes = np.asarray(axes, dtype=object).ravel()
+    if axes.size != n_axes or not all(isinstance(ax, Axes) for ax in axes):
+        raise ValueError(
+            f"{caller} draws {n_axes} panel(s): pass {n_axes} matplotlib Axes, "
+            f"got {axes.size} object(s)."
+        )
+    return axes
+
+
+class HiddenWeightsDisplay:
+    """Weights of the first hidden layer, one image per neuron.
+
+    Each neuron of the first hidden layer has one weight per input feature;
+    when the inputs are the pixels of an image, these weights form an image of
+    what excites (positive weight) or inhibits (negative weight) the neuron.
+    All panels share one colour scale, symmetric around zero, and one colour
+    bar, so that colours compare across neurons; each panel shows the neuron's
+    bias under the image.
+
+    Create it with :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_neurons, height, width)
+        Input weights of each shown neuron, as images.
+
+    biases : ndarray of shape (n_neurons,)
+        Bias of each shown neuron.
+
+    neurons : ndarray of shape (n_neurons,), default=None
+        Index of each shown neuron in the hidden layer, used in the panel
+        titles; ``None`` means ``0, 1, ..., n_neurons - 1``.
+
+    Attributes
+    ----------
+    axes_ : ndarray of matplotlib Axes of shape (n_neurons,)
+        The panel of each neuron, in the order of ``weights``.
+
+    images_ : ndarray of matplotlib AxesImage of shape (n_neurons,)
+        The image of each neuron.
+
+    colorbar_ : matplotlib Colorbar
+        The colour bar shared by all panels.
+
+    figure_ : matplotlib Figure
+        The figure holding the panels.
+
+    See Also
+    --------
+    OutputWeightsDisplay : Weights of the output layer.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from skscratch import HiddenWeightsDisplay, ScratchMLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=5,
+    ...                            random_state=0).fit(X / 16, y)
+    >>> display = HiddenWeightsDisplay.from_estimator(clf, image_shape=(8, 8))
+    >>> display.weights.shape
+    (4, 8, 8)
+    >>> len(display.axes_)
+    4
+    >>> vmin, vmax = display.images_[0].get_clim()
+    >>> bool(vmin == -vmax)
+    True
+    """
+
+    def __init__(self, weights, biases, *, neurons=None):
+        self.weights = weights
+        self.biases = biases
+        self.neurons = neurons
+
+    def plot(self, ax=None, *, cmap="coolwarm", ncols=None):
+        """Draw one image per neuron on a shared symmetric colour scale.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or array-like of Axes, default=None
+            Where to draw. ``None`` creates a figure with a grid of panels. A
+            single Axes (created as a subplot) is divided into the grid of
+            panels, unless there is only one neuron. An array-like of Axes must
+            hold one Axes per neuron.
+
+        cmap : str or matplotlib Colormap, default="coolwarm"
+            Colour map; a diverging one shows the sign of the weights.
+
+        ncols : int, default=None
+            Number of columns of the grid, when the grid is created here;
+            ``None`` means ``min(n_neurons, 8)``.
+
+        Returns
+        -------
+        display : HiddenWeightsDisplay
+            The display, with the artists in its attributes.
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
+
+        weights = np.asarray(self.weights)
+        n_neurons = weights.shape[0]
+        neurons = np.arange(n_neurons) if self.neurons is None else self.neurons
+        axes = self._panel_axes(ax, n_neurons, ncols, plt)
+        limit = _symmetric_limit(weights)
+        images = np.empty(n_neurons, dtype=object)
+        for index, (panel, neuron, bias) in enumerate(
+            zip(axes, neurons, self.biases, strict=True)
+        ):
+            images[index] = panel.imshow(
+                weights[index],
+                cmap=cmap,
+                vmin=-limit,
+                vmax=limit,
+                interpolation="nearest",
+            )
+            panel.set_title(f"neuron {neuron}")
+            panel.set_xlabel(f"bias = {bias:.2f}")
+            panel.set_xticks([])
+            panel.set_yticks([])
+
+        self.axes_ = axes
+        self.images_ = images
+        self.figure_ = axes[0].figure
+        self.colorbar_ = self.figure_.colorbar(images[0], ax=list(axes), label="weight")
+        return self
+
+    def _panel_axes(self, ax, n_neurons, ncols, plt):
+        """The Axes to draw each neuron in, created or checked."""
+        from matplotlib.axes import Axes
+
+        if ncols is None:
+            ncols = min(n_neurons, 8)
+        elif not isinstance(ncols, Integral) or ncols < 1:
+            raise ValueError(f"ncols must be a positive integer; got {ncols!r}.")
+        ncols = min(ncols, n_neurons)
+        nrows = math.ceil(n_neurons / ncols)
+        if ax is None:
+            _, grid = plt.subplots(
+                nrows,
+                ncols,
+                squeeze=False,
+                figsize=(1.6 * ncols + 1.2, 1.9 * nrows + 0.2),
+                layout="constrained",
+            )
+            grid = grid.ravel()
+            for unused in grid[n_neurons:]:
+                unused.remove()
+            return grid[:n_neurons]
+        if isinstance(ax, Axes):
+            if n_neurons == 1:
+                return np.array([ax], dtype=object)
+            subplot_spec = ax.get_subplotspec()
+            if subplot_spec is None:
+                raise ValueError(
+                    "To divide a single Axes into panels, it must be a subplot "
+                    "(created by plt.subplots or Figure.add_subplot); otherwise "
+                    f"pass {n_neurons} Axes."
+                )
+            ax.set_axis_off()
+            cells = subplot_spec.subgridspec(nrows, ncols)
+            figure = ax.figure
+            return np.array(
+                [figure.add_subplot(cells[index]) for index in range(n_neurons)],
+                dtype=object,
+            )
+        return _check_axes_array(ax, n_neurons, type(self).__name__)
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        image_shape=(8, 8),
+        *,
+        neurons=None,
+        ax=None,
+        cmap="coolwarm",
+        ncols=None,
+    ):
+        """Draw the first hidden layer's weights of a fitted network.
+
+        Parameters
+        ----------
+        estimator : ScratchMLPClassifier
+            Fitted network with at least one hidden layer.
+
+        image_shape : tuple of (int, int), default=(8, 8)
+            Shape of the input images; its product must be the number of input
+            features.
+
+        neurons : array-like of int, default=None
+            Indices of the neurons to show; ``None`` shows all of them.
+
+        ax : matplotlib Axes or array-like of Axes, default=None
+            Where to draw; see :meth:`plot`.
+
+        cmap : str or matplotlib Colormap, default="coolwarm"
+            Colour map.
+
+        ncols : int, default=None
+            Number of columns of the grid; see :meth:`plot`.
+
+        Returns
+        -------
+        display : HiddenWeightsDisplay
+            The display, drawn.
+        """
+        _check_fitted_network(
+            estimator, ("coefs_", "intercepts_"), f"{cls.__name__}.from_estimator"
+        )
+        if len(estimator.coefs_) < 2:
+            raise ValueError("The estimator has no hidden layer.")
+        coefs, intercepts = estimator.coefs_[0], estimator.intercepts_[0]
+        image_shape = _check_image_shape(image_shape, coefs.shape[0])
+        n_hidden = coefs.shape[1]
+        if neurons is None:
+            neurons = np.arange(n_hidden)
+        else:
+            neurons = _check_neurons(neurons, n_hidden)
+        weights = coefs[:, neurons].T.reshape(-1, *image_shape)
+        display = cls(weights, intercepts[neurons], neurons=neurons)
+        return display.plot(ax=ax, cmap=cmap, ncols=ncols)
+
+
+def _check_neurons(neurons, n_hidden):
+    """Return ``neurons`` as a non-empty int array of indices below ``n_hidden``."""
+    if isinstance(neurons, str) or np.ndim(neurons) != 1:
+        raise TypeError(
+            "neurons must be a 1-D array-like of neuron indices; "
+            f"got {type(neurons).__name__}."
+        )
+    neurons = np.asarray(neurons)
+    if neurons.size == 0:
+        raise ValueError("neurons must hold at least one neuron index.")
+    if not np.issubdtype(neurons.dtype, np.integer):
+        raise TypeError(
+            f"neurons must hold integer indices; got dtype {neurons.dtype}."
+        )
+    out_of_range = neurons[(neurons < 0) | (neurons >= n_hidden)]
+    if out_of_range.size:
+        raise ValueError(
+            f"neurons must be indices in [0, {n_hidden}); got {out_of_range.tolist()}."
+        )
+    return neurons
+
+
+class OutputWeightsDisplay:
+    """Weights of the output layer as one matrix image.
+
+    Row ``k`` holds the weights from every unit of the last hidden layer to
+    output unit ``k`` (one per class, or a single unit for a binary problem
+    with the log loss, which gives the probability of ``classes_[1]``),
+    followed by the output unit's bias in the last column. The colour scale is
+    symmetric around zero.
+
+    Create it with :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_hidden, n_outputs)
+        Weights from the last hidden layer to the outputs, as ``coefs_[-1]``.
+
+    biases : ndarray of shape (n_outputs,)
+        Biases of the output units, as ``intercepts_[-1]``.
+
+    output_labels : array-like of shape (n_outputs,), default=None
+        Label of each output unit (its class); ``None`` numbers them.
+
+    Attributes
+    ----------
+    image_ : matplotlib AxesImage
+        The matrix image; its data has shape (n_outputs, n_hidden + 1) with
+        the biases, (n_outputs, n_hidden) without.
+
+    colorbar_ : matplotlib Colorbar
+        The colour bar.
+
+    ax_ : matplotlib Axes
+        The Axes holding the image.
+
+    figure_ : matplotlib Figure
+        The figure holding the image.
+
+    See Also
+    --------
+    HiddenWeightsDisplay : Weights of the first hidden layer, as images.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from skscratch import OutputWeightsDisplay, ScratchMLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=5,
+    ...                            random_state=0).fit(X / 16, y)
+    >>> display = OutputWeightsDisplay.from_estimator(clf)
+    >>> display.image_.get_array().shape
+    (10, 5)
+    >>> [label.get_text() for label in display.ax_.get_xticklabels()]
+    ['0', '1', '2', '3', 'bias']
+    """
+
+    def __init__(self, weights, biases, *, output_labels=None):
+        self.weights = weights
+        self.biases = biases
+        self.output_labels = output_labels
+
+    def plot(self, ax=None, *, include_bias=True, cmap="coolwarm"):
+        """Draw the output weights (and biases) as a matrix image.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw in; ``None`` creates a figure.
+
+        include_bias : bool, default=True
+            Whether to show the biases as a last column, labelled "bias".
+
+        cmap : str or matplotlib Colormap, default="coolwarm"
+            Colour map; a diverging one shows the sign of the weights.
+
+        Returns
+        -------
+        display : OutputWeightsDisplay
+            The display, with the artists in its attributes.
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
+
+        matrix = np.asarray(self.weights).T
+        n_outputs, n_hidden = matrix.shape
+        if include_bias:
+            matrix = np.column_stack([matrix, self.biases])
+        if ax is None:
+            _, ax = plt.subplots(
+                figsize=(0.35 * matrix.shape[1] + 2.5, 0.35 * n_outputs + 1.5),
+                layout="constrained",
+            )
+        limit = _symmetric_limit(matrix)
+        image = ax.imshow(
+            matrix,
+            cmap=cmap,
+            vmin=-limit,
+            vmax=limit,
+            interpolation="nearest",
+            aspect="auto",
+        )
+        step = math.ceil(n_hidden / 20)
+        hidden_ticks = list(range(0, n_hidden, step))
+        tick_labels = [str(unit) for unit in hidden_ticks]
+        if include_bias:
+            ax.axvline(n_hidden - 0.5, color="black", linewidth=1)
+            hidden_ticks.append(n_hidden)
+            tick_labels.append("bias")
+        ax.set_xticks(hidden_ticks, tick_labels)
+        output_labels = (
+            range(n_outputs) if self.output_labels is None else self.output_labels
+        )
+        ax.set_yticks(range(n_outputs), [str(label) for label in output_labels])
+        ax.set_xlabel("hidden unit" + (" (and bias)" if include_bias else ""))
+        ax.set_ylabel("output unit")
+        ax.set_title("Output layer weights")
+
+        self.image_ = image
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        self.colorbar_ = self.figure_.colorbar(image, ax=ax, label="weight")
+        return self
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None, include_bias=True, cmap="coolwarm"):
+        """Draw the output layer's weights of a fitted network.
+
+        Parameters
+        ----------
+        estimator : ScratchMLPClassifier
+            Fitted network.
+
+        ax : matplotlib Axes, default=None
+            Axes to draw in; ``None`` creates a figure.
+
+        include_bias : bool, default=True
+            Whether to show the output biases as a last column.
+
+        cmap : str or matplotlib Colormap, default="coolwarm"
+            Colour map.
+
+        Returns
+        -------
+        display : OutputWeightsDisplay
+            The display, drawn.
+        """
+        _check_fitted_network(
+            estimator,
+            ("coefs_", "intercepts_", "classes_"),
+            f"{cls.__name__}.from_estimator",
+        )
+        weights, biases = estimator.coefs_[-1], estimator.intercepts_[-1]
+        classes = np.asarray(estimator.classes_)
+        n_outputs = weights.shape[1]
+        if n_outputs == 1 and classes.shape[0] == 2:
+            output_labels = classes[1:]
+        elif n_outputs == classes.shape[0]:
+            output_labels = classes
+        else:
+            output_labels = None
+        display = cls(weights, biases, output_labels=output_labels)
+        return display.plot(ax=ax, include_bias=include_bias, cmap=cmap)
+
+
+class TrainingHistoryDisplay:
+    """Loss and score per epoch, on the training and the validation data.
+
+    Two panels: the loss on the left, the score (accuracy) on the right, each
+    with the training curve and, when there was validation data, the
+    validation curve. Epochs without a value (``None`` or NaN, as L-BFGS
+    iterations whose training score was not measured) are skipped.
+
+    Create it with :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    epochs : array-like of shape (n_epochs,)
+        Epoch numbers.
+
+    train_loss : array-like of shape (n_epochs,)
+        Training loss per epoch.
+
+    train_score : array-like of shape (n_epochs,), default=None
+        Training score per epoch (``None`` entries are skipped).
+
+    valid_loss : array-like of shape (n_epochs,), default=None
+        Validation loss per epoch.
+
+    valid_score : array-like of shape (n_epochs,), default=None
+        Validation score per epoch.
+
+    Attributes
+    ----------
+    lines_ : dict of str to matplotlib Line2D
+        The line of each drawn column among "train_loss", "valid_loss",
+        "train_score" and "valid_score".
+
+    axes_ : ndarray of matplotlib Axes of shape (2,)
+        The loss panel and the score panel.
+
+    figure_ : matplotlib Figure
+        The figure holding the panels.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from skscratch import ScratchMLPClassifier, TrainingHistoryDisplay
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=5,
+    ...                            random_state=0)
+    >>> clf = clf.fit(X[:1500] / 16, y[:1500], X_val=X[1500:] / 16, y_val=y[1500:])
+    >>> display = TrainingHistoryDisplay.from_estimator(clf)
+    >>> sorted(display.lines_)
+    ['train_loss', 'train_score', 'valid_loss', 'valid_score']
+    >>> display.lines_["train_loss"].get_xdata().tolist()
+    [1.0, 2.0, 3.0, 4.0, 5.0]
+    """
+
+    def __init__(
+        self,
+        *,
+        epochs,
+        train_loss,
+        train_score=None,
+        valid_loss=None,
+        valid_score=None,
+    ):
+        self.epochs = epochs
+        self.train_loss = train_loss
+        self.train_score = train_score
+        self.valid_loss = valid_loss
+        self.valid_score = valid_score
+
+    def plot(self, axes=None):
+        """Draw the loss and score curves.
+
+        Parameters
+        ----------
+        axes : array-like of two matplotlib Axes, default=None
+            Axes for the loss and the score; ``None`` creates a figure.
+
+        Returns
+        -------
+        display : TrainingHistoryDisplay
+            The display, with the artists in its attributes.
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
+
+        if axes is None:
+            _, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        axes = _check_axes_array(axes, 2, type(self).__name__)
+        epochs = np.asarray(self.epochs, dtype=float)
+        panels = {
+            "train_loss": axes[0],
+            "valid_loss": axes[0],
+            "train_score": axes[1],
+            "valid_score": axes[1],
+        }
+        lines = {}
+        for column in _HISTORY_COLUMNS:
+            values = getattr(self, column)
+            if values is None:
+                continue
+            values = np.array(
+                [np.nan if value is None else value for value in values], dtype=float
+            )
+            measured = ~np.isnan(values)
+            if not measured.any():
+                continue
+            (lines[column],) = panels[column].plot(
+                epochs[measured],
+                values[measured],
+                marker="." if measured.sum() < 50 else None,
+                label=column.split("_")[0],
+            )
+        for panel, quantity in zip(axes, ("loss", "score"), strict=True):
+            panel.set_xlabel("epoch")
+            panel.set_ylabel(quantity)
+            panel.set_title(quantity.capitalize())
+            if panel.get_legend_handles_labels()[0]:
+                panel.legend()
+
+        self.lines_ = lines
+        self.axes_ = axes
+        self.figure_ = axes[0].figure
+        return self
+
+    @classmethod
+    def from_estimator(cls, estimator, *, axes=None):
+        """Draw the training history of a fitted network.
+
+        Parameters
+        ----------
+        estimator : ScratchMLPClassifier
+            Fitted network with a ``history_``.
+
+        axes : array-like of two matplotlib Axes, default=None
+            Axes for the loss and the score; ``None`` creates a figure.
+
+        Returns
+        -------
+        display : TrainingHistoryDisplay
+            The display, drawn.
+        """
+        _check_fitted_network(
+            estimator, ("history_",), f"{cls.__name__}.from_estimator"
+        )
+        history = estimator.history_
+        columns = {
+            column: [record.get(column) for record in history]
+            for column in _HISTORY_COLUMNS
+        }
+        for column in ("valid_loss", "valid_score"):
+            if all(value is None for value in columns[column]):
+                columns[column] = None
+        display = cls(epochs=[record["epoch"] for record in history], **columns)
+        return display.plot(axes=axes)
+
+
+class PredictionDisplay:
+    """One sample as an image, beside the predicted probability of each class.
+
+    The bar of the predicted class is coloured; the bar of the true class,
+    when known, has a thick black edge. The image's title gives the predicted
+    (and true) label.
+
+    Create it with :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    image : ndarray of shape (height, width)
+        The sample's features, as an image.
+
+    probabilities : ndarray of shape (n_classes,)
+        Predicted probability of each class.
+
+    classes : ndarray of shape (n_classes,)
+        The classes, in the order of ``probabilities``.
+
+    y_pred : object
+        The predicted label (one of ``classes``).
+
+    y_true : object, default=None
+        The true label (one of ``classes``), if known.
+
+    Attributes
+    ----------
+    image_ : matplotlib AxesImage
+        The sample's image.
+
+    bars_ : matplotlib BarContainer
+        One bar per class.
+
+    axes_ : ndarray of matplotlib Axes of shape (2,)
+        The image panel and the bar-chart panel.
+
+    figure_ : matplotlib Figure
+        The figure holding the panels.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from skscratch import PredictionDisplay, ScratchMLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=5,
+    ...                            random_state=0).fit(X / 16, y)
+    >>> display = PredictionDisplay.from_estimator(clf, X[0] / 16, y_true=y[0])
+    >>> len(display.bars_)
+    10
+    >>> display.axes_[0].get_title() == f"predicted: {display.y_pred}, true: 0"
+    True
+    """
+
+    def __init__(self, image, probabilities, classes, y_pred, *, y_true=None):
+        self.image = image
+        self.probabilities = probabilities
+        self.classes = classes
+        self.y_pred = y_pred
+        self.y_true = y_true
+
+    def plot(self, axes=None, *, cmap="gray_r"):
+        """Draw the image and the bar chart of probabilities.
+
+        Parameters
+        ----------
+        axes : array-like of two matplotlib Axes, default=None
+            Axes for the image and the bar chart; ``None`` creates a figure.
+
+        cmap : str or matplotlib Colormap, default="gray_r"
+            Colour map of the image.
+
+        Returns
+        -------
+        display : PredictionDisplay
+            The display, with the artists in its attributes.
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
+        from matplotlib.patches import Patch
+
+        if axes is None:
+            _, axes = plt.subplots(
+                1,
+                2,
+                figsize=(8, 3.5),
+                layout="constrained",
+                gridspec_kw={"width_ratios": [1, 2]},
+            )
+        axes = _check_axes_array(axes, 2, type(self).__name__)
+        image_ax, bar_ax = axes
+        classes = np.asarray(self.classes, dtype=object)
+
+        image = image_ax.imshow(self.image, cmap=cmap, interpolation="nearest")
+        image_ax.set_xticks([])
+        image_ax.set_yticks([])
+        title = f"predicted: {self.y_pred}"
+        if self.y_true is not None:
+            title += f", true: {self.y_true}"
+        image_ax.set_title(title)
+
+        is_predicted = classes == self.y_pred
+        bars = bar_ax.bar(
+            np.arange(classes.shape[0]),
+            self.probabilities,
+            color=np.where(is_predicted, _PREDICTED_COLOR, _BAR_COLOR),
+            tick_label=[str(label) for label in classes],
+        )
+        legend_handles = [Patch(facecolor=_PREDICTED_COLOR, label="predicted")]
+        if self.y_true is not None:
+            true_bar = bars[int(np.flatnonzero(classes == self.y_true)[0])]
+            true_bar.set_edgecolor(_TRUE_EDGE_COLOR)
+            true_bar.set_linewidth(_TRUE_EDGE_WIDTH)
+            legend_handles.append(
+                Patch(
+                    facecolor="none",
+                    edgecolor=_TRUE_EDGE_COLOR,
+                    linewidth=_TRUE_EDGE_WIDTH,
+                    label="true",
+                )
+            )
+        bar_ax.set_ylim(0, 1)
+        bar_ax.set_xlabel("class")
+        bar_ax.set_ylabel("probability")
+        bar_ax.legend(handles=legend_handles, loc="upper right")
+
+        self.image_ = image
+        self.bars_ = bars
+        self.axes_ = axes
+        self.figure_ = image_ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls, estimator, x, *, y_true=None, image_shape=(8, 8), axes=None
+    ):
+        """Draw one sample and the network's prediction for it.
+
+        Parameters
+        ----------
+        estimator : ScratchMLPClassifier
+            Fitted classifier (single-label targets).
+
+        x : array-like of shape (n_features,) or (1, n_features)
+            The sample.
+
+        y_true : object, default=None
+            The sample's true label, one of ``estimator.classes_``.
+
+        image_shape : tuple of (int, int), default=(8, 8)
+            Shape of the image; its product must be the number of features.
+
+        axes : array-like of two matplotlib Axes, default=None
+            Axes for the image and the bar chart; ``None`` creates a figure.
+
+        Returns
+        -------
+        display : PredictionDisplay
+            The display, drawn.
+        """
+        _check_fitted_network(
+            estimator,
+            ("classes_", "n_features_in_", "predict", "predict_proba"),
+            f"{cls.__name__}.from_estimator",
+        )
+        if np.ndim(x) == 1:
+            x = np.asarray(x).reshape(1, -1)
+        elif np.ndim(x) != 2 or np.shape(x)[0] != 1:
+            raise ValueError(
+                "x must be one sample: a 1-D array or a 2-D array with one row; "
+                f"got shape {np.shape(x)}."
+            )
+        image_shape = _check_image_shape(image_shape, estimator.n_features_in_)
+        classes = np.asarray(estimator.classes_)
+        y_pred = estimator.predict(x)
+        if np.ndim(y_pred) != 1:
+            raise ValueError(
+                f"{cls.__name__} shows single-label predictions; the estimator "
+                "was fitted on multilabel targets."
+            )
+        if y_true is not None:
+            y_true = _check_true_label(y_true, classes)
+        probabilities = estimator.predict_proba(x)[0]
+        image = np.asarray(x, dtype=float).reshape(image_shape)
+        display = cls(image, probabilities, classes, y_pred[0], y_true=y_true)
+        return display.plot(axes=axes)
+
+
+def _check_true_label(y_true, classes):
+    """Return ``y_true`` (a scalar or one-element array-like) as one of ``classes``."""
+    labels = np.asarray(y_true, dtype=object).ravel()
+    if labels.size != 1:
+        raise ValueError(f"y_true must be one label; got {labels.size} labels.")
+    label = labels[0]
+    matches = np.flatnonzero(classes.astype(object) == label)
+    if matches.size == 0:
+        raise ValueError(
+            f"y_true={label!r} is not one of the estimator's classes "
+            f"{classes.tolist()}."
+        )
+    return classes[matches[0]]
