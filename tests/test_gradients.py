@@ -1,0 +1,65 @@
+"""Backpropagation agrees with central differences of the objective."""
+
+import numpy as np
+import pytest
+
+from skscratch import ScratchMLPClassifier, check_gradients
+from skscratch import _activations as activations
+
+ACTIVATIONS = ["identity", "logistic", "tanh", "relu"]
+LOSSES = ["log_loss", "squared_error"]
+TARGETS = ["binary", "multiclass", "multilabel"]
+
+
+def make_problem(target, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(25, 4))
+    if target == "binary":
+        y = rng.choice(["no", "yes"], size=25)
+    elif target == "multiclass":
+        y = rng.randint(3, size=25)
+    else:
+        y = rng.randint(2, size=(25, 3))
+    return X, y, rng.uniform(0.2, 3.0, size=25)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_backprop_matches_central_differences(activation, loss, target):
+    X, y, sample_weight = make_problem(target)
+    clf = ScratchMLPClassifier(
+        hidden_layer_sizes=(5, 3),
+        activation=activation,
+        loss=loss,
+        alpha=0.3,
+        solver="lbfgs",
+        max_iter=3,
+        random_state=0,
+    )
+    errors = check_gradients(clf, X, y, sample_weight=sample_weight)
+    assert len(errors["coefs_"]) == len(errors["intercepts_"]) == 3
+    assert max(errors["coefs_"] + errors["intercepts_"]) < 1e-6
+
+
+def test_check_gradients_uses_the_fitted_weights(digits):
+    X, y = digits
+    clf = ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    clf.fit(X[:200], y[:200])
+    coefs_before = [c.copy() for c in clf.coefs_]
+    errors = check_gradients(clf, X[:30], y[:30])
+    assert max(errors["coefs_"] + errors["intercepts_"]) < 1e-6
+    for before, after in zip(coefs_before, clf.coefs_, strict=True):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_check_gradients_detects_a_wrong_derivative(monkeypatch):
+    X, y, _ = make_problem("multiclass")
+    wrong = activations.Activation(np.tanh, lambda a: 1 - a)  # should be 1 - a**2
+    monkeypatch.setitem(activations.HIDDEN_ACTIVATIONS, "tanh", wrong)
+    clf = ScratchMLPClassifier(
+        hidden_layer_sizes=(5,), activation="tanh", random_state=0
+    )
+    errors = check_gradients(clf, X, y)
+    assert errors["coefs_"][0] > 1e-3
+    assert errors["coefs_"][-1] < 1e-6  # the output layer does not use f'

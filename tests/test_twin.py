@@ -1,0 +1,223 @@
+"""ScratchMLPClassifier follows MLPClassifier's training trajectory.
+
+With the same hyperparameters and random_state, both draw the same initial
+weights, shuffles, mini-batches and early-stopping split, and apply the same
+updates and stopping rule. In float64 the fitted weights, loss curves,
+iteration counts and probabilities agree to ``RTOL`` relative (in practice they
+are usually identical to the last bit).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+
+from skscratch import ScratchMLPClassifier
+
+RTOL = 1e-10
+ATOL = 1e-13
+
+
+def fit_both(X, y, sample_weight=None, **params):
+    params.setdefault("random_state", 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = MLPClassifier(**params).fit(X, y, sample_weight=sample_weight)
+        ours = ScratchMLPClassifier(**params).fit(X, y, sample_weight=sample_weight)
+    return theirs, ours
+
+
+def assert_twins(theirs, ours, X, rtol=RTOL, atol=ATOL):
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.n_layers_ == theirs.n_layers_
+    assert ours.n_outputs_ == theirs.n_outputs_
+    assert ours.out_activation_ == theirs.out_activation_
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+    for mine, ref in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    ):
+        assert mine.dtype == ref.dtype
+        assert_allclose(mine, ref, rtol=rtol, atol=atol)
+    if hasattr(theirs, "loss_curve_"):
+        assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=rtol, atol=atol)
+        assert ours.t_ == theirs.t_
+    assert_allclose(ours.loss_, theirs.loss_, rtol=rtol, atol=atol)
+    assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), rtol=rtol, atol=atol
+    )
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+
+
+SGD_VARIANTS = {
+    "plain": dict(momentum=0.0),
+    "momentum": dict(momentum=0.9, nesterovs_momentum=False),
+    "nesterov": dict(momentum=0.9, nesterovs_momentum=True),
+    "invscaling": dict(learning_rate="invscaling", learning_rate_init=0.5),
+    "adaptive": dict(learning_rate="adaptive", tol=0.05, n_iter_no_change=1),
+}
+
+
+@pytest.mark.parametrize("variant", SGD_VARIANTS)
+def test_sgd_variants(digits, variant):
+    X, y = digits
+    params = dict(solver="sgd", learning_rate_init=0.1, max_iter=8)
+    params.update(SGD_VARIANTS[variant])
+    theirs, ours = fit_both(X, y, hidden_layer_sizes=(16,), **params)
+    assert_twins(theirs, ours, X)
+
+
+def test_adaptive_schedule_decays_like_mlpclassifier(digits):
+    X, y = digits
+    theirs, ours = fit_both(
+        X,
+        y,
+        hidden_layer_sizes=(8,),
+        solver="sgd",
+        learning_rate="adaptive",
+        learning_rate_init=0.2,
+        tol=0.5,
+        n_iter_no_change=1,
+        max_iter=20,
+    )
+    assert_twins(theirs, ours, X)
+    assert ours._optimizer.learning_rate == theirs._optimizer.learning_rate
+    assert ours._optimizer.learning_rate < 0.2
+
+
+@pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_activations_and_solvers_multiclass(digits, activation, solver):
+    X, y = digits
+    theirs, ours = fit_both(
+        X,
+        y,
+        hidden_layer_sizes=(12, 7),
+        activation=activation,
+        solver=solver,
+        learning_rate_init=0.01,
+        max_iter=6,
+    )
+    assert_twins(theirs, ours, X)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_binary(binary, solver):
+    X, y = binary
+    theirs, ours = fit_both(X, y, hidden_layer_sizes=(10,), solver=solver, max_iter=8)
+    assert ours.n_outputs_ == 1
+    assert_twins(theirs, ours, X)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_multilabel(multilabel, solver):
+    X, Y = multilabel
+    theirs, ours = fit_both(X, Y, hidden_layer_sizes=(10,), solver=solver, max_iter=8)
+    assert_twins(theirs, ours, X)
+
+
+def test_iris_runs_until_the_stopping_rule(iris):
+    X, y = iris
+    theirs, ours = fit_both(X, y, hidden_layer_sizes=(5,), learning_rate_init=0.05)
+    assert theirs.n_iter_ < 200  # stopped by tol, not by max_iter
+    assert_twins(theirs, ours, X, rtol=1e-8)
+    assert ours.best_loss_ == pytest.approx(theirs.best_loss_, rel=1e-8)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_sample_weight(digits, solver):
+    X, y = digits
+    weights = np.random.RandomState(1).randint(0, 4, size=y.shape[0]).astype(float)
+    theirs, ours = fit_both(
+        X, y, sample_weight=weights, hidden_layer_sizes=(10,), solver=solver, max_iter=6
+    )
+    assert_twins(theirs, ours, X)
+
+
+@pytest.mark.parametrize("data", ["binary", "digits", "multilabel"])
+def test_early_stopping(request, data):
+    X, y = request.getfixturevalue(data)
+    theirs, ours = fit_both(
+        X,
+        y,
+        hidden_layer_sizes=(10,),
+        early_stopping=True,
+        n_iter_no_change=3,
+        learning_rate_init=0.01,
+        max_iter=40,
+    )
+    assert_twins(theirs, ours, X)
+    assert_allclose(ours.validation_scores_, theirs.validation_scores_, rtol=RTOL)
+    assert ours.best_validation_score_ == theirs.best_validation_score_
+    assert ours.best_loss_ is None and theirs.best_loss_ is None
+
+
+def test_early_stopping_with_sample_weight(digits):
+    X, y = digits
+    weights = np.random.RandomState(2).uniform(0.5, 2, size=y.shape[0])
+    theirs, ours = fit_both(
+        X,
+        y,
+        sample_weight=weights,
+        hidden_layer_sizes=(10,),
+        early_stopping=True,
+        max_iter=5,
+    )
+    assert_twins(theirs, ours, X)
+    assert_allclose(ours.validation_scores_, theirs.validation_scores_, rtol=RTOL)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_warm_start_sequence(digits, solver):
+    X, y = digits
+    params = dict(hidden_layer_sizes=(10,), solver=solver, max_iter=3, warm_start=True)
+    theirs, ours = fit_both(X, y, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for max_iter in (2, 4):
+            theirs.set_params(max_iter=max_iter).fit(X, y)
+            ours.set_params(max_iter=max_iter).fit(X, y)
+            assert_twins(theirs, ours, X)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_partial_fit_sequence(digits, solver):
+    X, y = digits
+    classes = np.unique(y)
+    params = dict(hidden_layer_sizes=(10,), solver=solver, random_state=0)
+    theirs, ours = MLPClassifier(**params), ScratchMLPClassifier(**params)
+    halves = np.array_split(np.arange(y.shape[0]), 2)
+    for step, rows in enumerate(halves * 2):
+        theirs.partial_fit(X[rows], y[rows], classes=classes)
+        ours.partial_fit(X[rows], y[rows], classes=classes)
+        assert_twins(theirs, ours, X)
+        assert ours.n_iter_ == 1 and ours.t_ == sum(
+            len(r) for r in (halves * 2)[: step + 1]
+        )
+
+
+def test_float32_stays_float32_and_close(digits):
+    X, y = digits
+    X = X.astype(np.float32)
+    theirs, ours = fit_both(X, y, hidden_layer_sizes=(10,), max_iter=5)
+    for array in ours.coefs_ + ours.intercepts_:
+        assert array.dtype == np.float32
+    assert ours.predict_proba(X).dtype == np.float32
+    assert_twins(theirs, ours, X, rtol=1e-3, atol=1e-5)
+
+
+def test_same_initial_weights_as_mlpclassifier(digits):
+    X, y = digits
+    for activation in ("relu", "logistic"):
+        theirs, ours = fit_both(
+            X,
+            y,
+            hidden_layer_sizes=(9, 4),
+            activation=activation,
+            max_iter=1,
+            learning_rate_init=1e-300,
+        )
+        for mine, ref in zip(ours.coefs_, theirs.coefs_, strict=True):
+            np.testing.assert_array_equal(mine, ref)
