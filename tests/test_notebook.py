@@ -94,7 +94,7 @@ def test_uniform_init_is_the_notebook_layout():
 
 
 def test_notebook_experiment_lands_in_the_notebooks_accuracy_band(notebook_split):
-    """The notebook reaches 0.80-0.89 test accuracy depending on the seed (median 0.85)."""
+    """The notebook reaches 0.80-0.89 test accuracy by seed (median 0.85)."""
     X_train, y_train, X_test, y_test = notebook_split
     scores = []
     with warnings.catch_warnings():

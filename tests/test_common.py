@@ -1,0 +1,19 @@
+"""scikit-learn's estimator checks, every one passing, for several configurations."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skscratch import ScratchMLPClassifier
+
+CONFIGURATIONS = [
+    ScratchMLPClassifier(),
+    ScratchMLPClassifier(solver="sgd"),
+    ScratchMLPClassifier(solver="lbfgs"),
+    ScratchMLPClassifier(loss="squared_error"),
+    ScratchMLPClassifier(class_weight="balanced"),
+    ScratchMLPClassifier(activation="tanh", hidden_layer_sizes=(8, 4), init="uniform"),
+]
+
+
+@parametrize_with_checks(CONFIGURATIONS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
