@@ -741,6 +741,7 @@ class PredictionDisplay:
             np.arange(classes.shape[0]),
             self.probabilities,
             color=np.where(is_predicted, _PREDICTED_COLOR, _BAR_COLOR),
+            linewidth=0,
             tick_label=[str(label) for label in classes],
         )
         legend_handles = [Patch(facecolor=_PREDICTED_COLOR, label="predicted")]
