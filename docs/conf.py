@@ -30,7 +30,6 @@ root_doc = "index"
 
 # API pages are generated at build time into gen_modules/ (ignored by git).
 autosummary_generate = True
-autodoc_default_options = {"inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
@@ -50,6 +49,4 @@ sphinx_gallery_conf = {
     "reference_url": {"skscratch": None},
     "download_all_examples": False,
     "remove_config_comments": True,
-    "matplotlib_animations": False,
-    "plot_gallery": "True",
 }

@@ -65,7 +65,7 @@ print(f"largest relative error: {relative_errors.max():.1e}")
 # smaller gradients make the same absolute rounding a larger relative one.
 log_errors = np.log10(np.maximum(relative_errors, np.finfo(float).tiny))
 
-fig, ax = plt.subplots(figsize=(7.5, 4))
+fig, ax = plt.subplots(figsize=(6.5, 4))
 image = ax.imshow(log_errors, cmap="viridis_r", vmin=-12, vmax=0)
 ax.set_xticks(range(len(targets)), labels=list(targets), rotation=20, ha="right")
 ax.set_yticks(range(len(activations)), labels=activations)

@@ -96,7 +96,7 @@ print(f"test accuracy after training: {notebook_net.score(X_test, y_test):.3f}")
 # %%
 # ``train_score`` is measured during the epoch, on each sample just before the
 # network learns from it, so it lags behind the accuracy of the final weights.
-# The training curves:
+# The training curves (the "valid" curves are the monitored test set):
 TrainingHistoryDisplay.from_estimator(notebook_net)
 plt.show()
 
@@ -121,8 +121,11 @@ plt.show()
 # One prediction
 # --------------
 #
-# The notebook ends with test image 42: the image and the ten output
-# probabilities.
+# The notebook ends with test image 42, a "2" that its author found hard to
+# recognise. Here are the image and the network's ten output values, divided
+# by their sum so that they read as probabilities. After ten epochs this
+# network hesitates between a few digits, and the true one is not its first
+# choice.
 PredictionDisplay.from_estimator(notebook_net, X_test[42], y_true=y_test[42])
 plt.show()
 
@@ -136,7 +139,7 @@ plt.show()
 # the training data. It trains in a fraction of the time and reaches a much
 # higher test accuracy.
 strong_net = ScratchMLPClassifier(
-    hidden_layer_sizes=(64,),
+    hidden_layer_sizes=(32,),
     learning_rate_init=0.01,
     early_stopping=True,
     random_state=0,
@@ -149,5 +152,12 @@ print(
 )
 
 # %%
+# Its training curves, where "valid" is now the held-out tenth of the training
+# data that early stopping watches:
 TrainingHistoryDisplay.from_estimator(strong_net)
+plt.show()
+
+# %%
+# and its answer for test image 42, which it reads correctly:
+PredictionDisplay.from_estimator(strong_net, X_test[42] * 8, y_true=y_test[42])
 plt.show()
