@@ -20,7 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
@@ -707,18 +707,21 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     def _class_sample_weight(self, y, sample_weight):
         """The class weight of each sample's class.
 
-        ``"balanced"`` weighs each class present in ``y`` by
-        ``sum(w) / (n_classes * sum of w in the class)``, with ``w`` the sample
+        ``"balanced"`` weighs each class ``c`` present in ``y`` by
+        ``sum(w) / (n_present_classes * sum(w[y == c]))``, with ``w`` the sample
         weights (ones by default), so that weighting a sample by ``k`` is the same
         as repeating it ``k`` times.
         """
         if self._target_type == "multilabel-indicator":
             return compute_sample_weight(self.class_weight, y)
-        present = np.unique(y)
+        indices = np.searchsorted(self.classes_, y)
         if self.class_weight == "balanced":
-            weights = compute_class_weight(
-                "balanced", classes=present, y=y, sample_weight=sample_weight
+            totals = np.bincount(
+                indices, weights=sample_weight, minlength=self.classes_.shape[0]
             )
+            present = totals > 0
+            class_weights = np.zeros(totals.shape[0])
+            class_weights[present] = totals.sum() / (present.sum() * totals[present])
         else:
             unknown = set(self.class_weight) - set(self.classes_.tolist())
             if unknown:
@@ -726,10 +729,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                     f"class_weight names classes that are not in classes_ "
                     f"{self.classes_.tolist()}: {sorted(unknown, key=str)}."
                 )
-            weights = np.array(
-                [self.class_weight.get(c, 1.0) for c in present.tolist()]
+            class_weights = np.array(
+                [self.class_weight.get(c, 1.0) for c in self.classes_.tolist()]
             )
-        return weights[np.searchsorted(present, y)]
+        return class_weights[indices]
 
     def _validation_data(self, X_val, y_val, dtype):
         """Validate a user-supplied validation set; return (X_val, Y_val) or None."""

@@ -7,10 +7,10 @@ from skscratch import ScratchMLPClassifier
 CONFIGURATIONS = [
     ScratchMLPClassifier(),
     ScratchMLPClassifier(solver="sgd"),
-    ScratchMLPClassifier(solver="lbfgs"),
+    ScratchMLPClassifier(solver="lbfgs", max_iter=50),
     ScratchMLPClassifier(loss="squared_error"),
     ScratchMLPClassifier(class_weight="balanced"),
-    ScratchMLPClassifier(activation="tanh", hidden_layer_sizes=(8, 4), init="uniform"),
+    ScratchMLPClassifier(activation="tanh", hidden_layer_sizes=(16, 8)),
 ]
 
 
