@@ -1,0 +1,191 @@
+"""Behaviour of ScratchMLPClassifier beyond MLPClassifier's: history, validation
+data, the notebook's loss, class weights, sparse input, partial_fit rules."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+
+from skscratch import ScratchMLPClassifier
+from skscratch._history import History
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def small_clf(**params):
+    return ScratchMLPClassifier(
+        hidden_layer_sizes=(12,), learning_rate_init=0.01, max_iter=8, random_state=0
+    ).set_params(**params)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_history_has_one_record_per_epoch(digits, solver):
+    X, y = digits
+    clf = small_clf(solver=solver).fit(X, y)
+    assert isinstance(clf.history_, History)
+    assert len(clf.history_) == clf.n_iter_ == len(clf.loss_curve_)
+    assert clf.history_[:, "train_loss"] == clf.loss_curve_
+    assert clf.history_[:, "epoch"] == list(range(1, clf.n_iter_ + 1))
+    for record in clf.history_:
+        assert {"train_loss", "train_score", "learning_rate", "duration"} <= set(record)
+        assert "valid_score" not in record
+        assert record["duration"] >= 0
+    if solver == "sgd":
+        assert clf.history_[:, "learning_rate"] == [0.01] * clf.n_iter_
+    if solver == "lbfgs":
+        # The last record's training accuracy is that of the final weights.
+        assert clf.history_[-1, "train_score"] == pytest.approx(clf.score(X, y))
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_validation_data_is_scored_every_epoch(digits, solver):
+    X, y = digits
+    X_train, y_train, X_val, y_val = X[:1200], y[:1200], X[1200:], y[1200:]
+    clf = small_clf(solver=solver).fit(X_train, y_train, X_val=X_val, y_val=y_val)
+    assert clf.validation_scores_ == clf.history_[:, "valid_score"]
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert clf.history_[-1, "valid_score"] == pytest.approx(clf.score(X_val, y_val))
+    assert all(loss > 0 for loss in clf.history_[:, "valid_loss"])
+    # Without early stopping, validation data does not change the training.
+    plain = small_clf(solver=solver).fit(X_train, y_train)
+    for a, b in zip(clf.coefs_, plain.coefs_, strict=True):
+        assert_array_equal(a, b)
+
+
+def test_early_stopping_uses_the_given_validation_set(digits):
+    X, y = digits
+    clf = small_clf(early_stopping=True, n_iter_no_change=2, max_iter=60)
+    clf.fit(X[:1200], y[:1200], X_val=X[1200:], y_val=y[1200:])
+    assert clf.t_ == 1200 * clf.n_iter_  # no rows held out of the training data
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.n_iter_ < 60
+    # The kept weights are those of the best epoch.
+    assert clf.score(X[1200:], y[1200:]) == pytest.approx(clf.best_validation_score_)
+
+
+def test_verbose_prints_one_line_per_epoch(digits, capsys):
+    X, y = digits
+    small_clf(verbose=True, max_iter=3).fit(
+        X[:300], y[:300], X_val=X[300:400], y_val=y[300:400]
+    )
+    lines = [line for line in capsys.readouterr().out.splitlines() if line]
+    assert len(lines) == 3
+    assert lines[0].startswith("Iteration 1, loss = ")
+    assert "validation score = " in lines[0]
+
+
+def test_squared_error_probabilities_are_normalised_outputs(digits):
+    X, y = digits
+    clf = small_clf(loss="squared_error", activation="logistic").fit(X, y)
+    assert clf.out_activation_ == "logistic"
+    proba = clf.predict_proba(X)
+    outputs = clf._outputs(X)
+    assert_allclose(proba, outputs / outputs.sum(axis=1, keepdims=True))
+    assert_allclose(proba.sum(axis=1), 1)
+    assert_array_equal(clf.predict(X), clf.classes_[outputs.argmax(axis=1)])
+
+
+def test_squared_error_binary_has_one_output_unit_per_class(binary):
+    X, y = binary
+    clf = small_clf(loss="squared_error").fit(X, y)
+    assert clf.n_outputs_ == 2
+    assert clf.predict_proba(X).shape == (len(y), 2)
+    assert clf.score(X, y) > 0.8
+
+
+def test_multilabel_predictions_are_an_indicator_matrix(multilabel):
+    X, Y = multilabel
+    clf = small_clf(max_iter=30).fit(X, Y)
+    predicted = clf.predict(X)
+    assert predicted.shape == Y.shape
+    assert set(np.unique(predicted)) <= {0, 1}
+    assert_array_equal(predicted, (clf.predict_proba(X) > 0.5).astype(int))
+
+
+def test_class_weight_dict_equals_sample_weight(digits):
+    X, y = digits
+    by_class = small_clf(class_weight={3: 5.0, 8: 0.5}).fit(X, y)
+    weights = np.where(y == 3, 5.0, np.where(y == 8, 0.5, 1.0))
+    by_sample = small_clf().fit(X, y, sample_weight=weights)
+    for a, b in zip(by_class.coefs_, by_sample.coefs_, strict=True):
+        assert_array_equal(a, b)
+
+
+def test_balanced_class_weight_formula(digits):
+    X, y = digits
+    keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:40]])
+    X, y = X[keep], y[keep]
+    counts = np.bincount(y)
+    expected = (len(y) / (2 * counts))[y]
+    balanced = small_clf(class_weight="balanced").fit(X, y)
+    manual = small_clf().fit(X, y, sample_weight=expected)
+    for a, b in zip(balanced.coefs_, manual.coefs_, strict=True):
+        assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_input_trains_the_same_model(digits, fmt):
+    X, y = digits
+    dense = small_clf().fit(X, y)
+    sparse = small_clf().fit(sp.csr_matrix(X).asformat(fmt), y)
+    for a, b in zip(dense.coefs_, sparse.coefs_, strict=True):
+        assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert_allclose(
+        sparse.predict_proba(sp.csr_array(X)), dense.predict_proba(X), atol=1e-12
+    )
+
+
+def test_predict_in_chunks_equals_one_pass(digits, monkeypatch):
+    from skscratch import _classifier
+
+    X, y = digits
+    clf = small_clf().fit(X, y)
+    whole = clf.predict_proba(X)
+    monkeypatch.setattr(_classifier, "_PREDICT_CHUNK_ROWS", 7)
+    assert_allclose(clf.predict_proba(X), whole, rtol=1e-13)
+
+
+def test_partial_fit_rules(digits):
+    X, y = digits
+    clf = small_clf()
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(X, y)
+    clf.partial_fit(X[:100], y[:100], classes=np.arange(10))
+    with pytest.raises(ValueError, match="is not the same as on the last call"):
+        clf.partial_fit(X, y, classes=np.arange(11))
+    with pytest.raises(ValueError, match=r"labels not in classes_.*\[10\]"):
+        clf.partial_fit(X[:3], [1, 2, 10])
+    assert not hasattr(small_clf(solver="lbfgs"), "partial_fit")
+    with pytest.raises(ValueError, match="early_stopping"):
+        small_clf(early_stopping=True).partial_fit(X, y, classes=np.arange(10))
+
+
+def test_partial_fit_continues_history_and_counts(digits):
+    X, y = digits
+    clf = small_clf()
+    for _ in range(3):
+        clf.partial_fit(X, y, classes=np.arange(10))
+    assert clf.history_[:, "epoch"] == [1, 2, 3]
+    assert clf.t_ == 3 * len(y)
+    assert len(clf.loss_curve_) == 3
+
+
+def test_warm_start_with_other_layer_sizes_is_refused(digits):
+    X, y = digits
+    clf = small_clf(warm_start=True).fit(X, y)
+    clf.set_params(hidden_layer_sizes=(5,))
+    with pytest.raises(ValueError, match="layer sizes"):
+        clf.fit(X, y)
+
+
+def test_init_callable_sets_the_starting_weights(digits):
+    X, y = digits
+    rng = np.random.RandomState(7)
+    drawn = []
+
+    def init(fan_in, fan_out, random_state):
+        drawn.append((fan_in, fan_out))
+        return rng.normal(size=(fan_in, fan_out)), np.zeros(fan_out)
+
+    small_clf(init=init, hidden_layer_sizes=(6, 5)).fit(X, y)
+    assert drawn == [(64, 6), (6, 5), (5, 10)]
