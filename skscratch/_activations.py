@@ -80,9 +80,27 @@ def softmax(z):
     """Row-wise softmax ``exp(z_k) / sum_j exp(z_j)``, shifted by the row maximum.
 
     Subtracting each row's maximum leaves the result unchanged and keeps every
-    exponent at or below zero, so nothing overflows.
+    exponent at or below zero, so nothing overflows; a difference below the
+    smallest float becomes ``-inf``, whose exponential is the exact limit 0.
+    Rows whose maximum is infinite take the limit too: the probability is
+    shared equally by the entries equal to ``+inf`` (or, when every entry is
+    ``-inf``, by all of them). NaN propagates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> softmax(np.array([[0.0, np.log(3.0)], [np.inf, 1.0], [-1e308, 1e308]]))
+    array([[0.25, 0.75],
+           [1.  , 0.  ],
+           [0.  , 1.  ]])
     """
-    shifted = z - z.max(axis=1, keepdims=True)
+    top = z.max(axis=1, keepdims=True)
+    infinite_top = np.isinf(top)
+    with np.errstate(over="ignore"):
+        shifted = z - np.where(infinite_top, 0, top)
+    if infinite_top.any():
+        rows = infinite_top[:, 0]
+        shifted[rows] = np.where(z[rows] == top[rows], 0, -np.inf)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=1, keepdims=True)
 

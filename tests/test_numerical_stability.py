@@ -1,0 +1,387 @@
+"""Numerical stability at extreme but valid inputs, and interrupted training.
+
+pytest turns every RuntimeWarning (overflow, invalid value, division by zero)
+into an error, so each test here also checks that no such warning escapes.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+
+import skscratch._classifier
+from skscratch import ScratchMLPClassifier
+from skscratch._activations import (
+    HIDDEN_ACTIVATIONS,
+    logistic,
+    softmax,
+)
+from skscratch._losses import LOSSES, mean_loss
+from skscratch._network import initialize_parameters
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def extreme_z(dtype):
+    """Infinities, the largest floats, and ordinary values, in ``dtype``."""
+    big = np.finfo(dtype).max
+    values = [-np.inf, -big, -big / 1e8, -745.0, -40.0, 0.0, 40.0, big / 1e8, np.inf]
+    return np.array(values, dtype=dtype)
+
+
+FLOAT_TYPES = (np.float32, np.float64)
+
+
+# ------------------------------------------------------------------ primitives
+
+
+@pytest.mark.parametrize("dtype", FLOAT_TYPES)
+def test_logistic_at_extreme_z(dtype):
+    z = extreme_z(dtype)
+    a = logistic(z)
+    assert a.dtype == dtype
+    assert np.all((a >= 0) & (a <= 1))
+    assert a[0] == a[1] == a[2] == 0 and a[-1] == a[-2] == 1
+    assert a[5] == 0.5
+    # 1 / (1 + exp(40)) is about 4.2e-18: representable, so not rounded to 0.
+    np.testing.assert_allclose(a[4], np.exp(-40.0) / (1 + np.exp(-40.0)), rtol=1e-6)
+    np.testing.assert_allclose(a[4] + a[6], 1, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+@pytest.mark.parametrize("dtype", FLOAT_TYPES)
+def test_hidden_activations_and_derivatives_at_extreme_z(name, dtype):
+    function, derivative = HIDDEN_ACTIVATIONS[name]
+    z = extreme_z(dtype)[1:-1]  # finite inputs
+    a = function(z)
+    assert a.dtype == dtype
+    assert not np.isnan(a).any()
+    if name != "identity" and name != "relu":
+        assert np.all(np.abs(a) <= 1)
+    slope = derivative(a)
+    assert np.isfinite(slope).all()
+    assert np.all(slope >= 0)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_TYPES)
+def test_softmax_rows_sum_to_one_at_extreme_z(dtype):
+    z = np.array(
+        [
+            [1e300, 1e300, -1e300],
+            [-1e300, -1e300, -1e300],
+            [-1e308, 1e308, 0.0],  # the shift itself overflows
+            [1e-300, 0.0, -1e-300],
+            [np.inf, 0.0, np.inf],
+            [-np.inf, -np.inf, -np.inf],
+            [-np.inf, 0.0, 1.0],
+        ]
+    )
+    with np.errstate(over="ignore"):  # 1e308 does not fit in float32
+        z = z.astype(dtype)
+    a = softmax(z)
+    assert a.dtype == dtype
+    assert np.isfinite(a).all()
+    np.testing.assert_allclose(a.sum(axis=1), 1, rtol=1e-6)
+    third = dtype(1) / 3
+    np.testing.assert_allclose(a[0], [0.5, 0.5, 0], rtol=1e-6)
+    np.testing.assert_allclose(a[1], [third] * 3, rtol=1e-6)
+    np.testing.assert_array_equal(a[2], [0, 1, 0])
+    np.testing.assert_allclose(a[3], [third] * 3, rtol=1e-6)
+    np.testing.assert_array_equal(a[4], [0.5, 0, 0.5])
+    np.testing.assert_allclose(a[5], [third] * 3, rtol=1e-6)
+    np.testing.assert_allclose(a[6], [0, 1 / (1 + np.e), np.e / (1 + np.e)])
+
+
+def test_softmax_is_shift_invariant_and_propagates_nan():
+    z = np.random.RandomState(0).normal(size=(20, 4)) * 10
+    expected = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(softmax(z), expected, rtol=1e-12)
+    np.testing.assert_allclose(softmax(z + 1e3), expected, rtol=1e-9)
+    with_nan = softmax(np.array([[np.nan, 1.0], [0.0, 0.0]]))
+    assert np.isnan(with_nan[0]).all()
+    np.testing.assert_array_equal(with_nan[1], [0.5, 0.5])
+
+
+def test_softmax_leaves_input_alone():
+    z = np.array([[np.inf, 1.0], [1e308, -1e308]])
+    original = z.copy()
+    softmax(z)
+    np.testing.assert_array_equal(z, original)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("dtype", FLOAT_TYPES)
+def test_losses_finite_at_saturated_outputs(name, dtype):
+    loss = LOSSES[name]
+    # Outputs of the output activation at extreme z: exactly 0 and 1.
+    z = np.array([[-1e300, 1e300], [1e300, -1e300], [0.0, 0.0]], dtype=np.float64)
+    activation = softmax if loss.output_activation == "softmax" else logistic
+    A = activation(z).astype(dtype)
+    Y = np.array([[1, 0], [1, 0], [0, 1]], dtype=dtype)
+    per_sample = loss.per_sample(Y, A)
+    delta = loss.output_delta(Y, A)
+    assert per_sample.dtype == dtype and delta.dtype == dtype
+    assert np.isfinite(per_sample).all() and np.isfinite(delta).all()
+    assert np.all(per_sample >= 0)
+    # A completely wrong, saturated output costs at most -log(eps) per unit.
+    assert per_sample.max() <= 2 * -np.log(np.finfo(dtype).eps) * (1 + 1e-6)
+    assert per_sample[1] < per_sample[0]  # the right answer costs less
+    weights = np.array([1e-300, 1.0, 1e300])
+    assert np.isfinite(mean_loss(loss, Y, A, weights))
+
+
+def test_cross_entropy_at_extreme_values():
+    eps = np.finfo(np.float64).eps
+    Y, A = np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])
+    np.testing.assert_allclose(
+        LOSSES["categorical_cross_entropy"].per_sample(Y, A), [-np.log(eps)]
+    )
+    np.testing.assert_allclose(
+        LOSSES["binary_cross_entropy"].per_sample(Y, A),
+        [-np.log(eps) - np.log1p(-(1 - eps))],
+    )
+
+
+# ------------------------------------------------------- estimator predictions
+
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(60, 4))
+y = np.arange(60) % 3
+TARGETS = {
+    "binary": y % 2,
+    "multiclass": y,
+    "multilabel": np.c_[y == 0, y == 1, X[:, 0] > 0].astype(int),
+}
+SCALES = {
+    "huge": np.full(4, 1e300),
+    "minus_huge": np.full(4, -1e300),
+    "tiny": np.full(4, 1e-300),
+    "mixed": np.array([1e300, 1e-300, 1.0, -1e150]),
+}
+ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
+LOSS_NAMES = ("log_loss", "squared_error")
+
+
+@pytest.fixture(scope="module")
+def fitted_models():
+    models = {}
+    for activation in ACTIVATIONS:
+        for loss in LOSS_NAMES:
+            for target, labels in TARGETS.items():
+                models[activation, loss, target] = ScratchMLPClassifier(
+                    hidden_layer_sizes=(5,),
+                    activation=activation,
+                    loss=loss,
+                    max_iter=5,
+                    random_state=0,
+                ).fit(X, labels)
+    return models
+
+
+def _check_probabilities(est, target, proba):
+    assert proba.shape == (X.shape[0], len(est.classes_))
+    assert np.isfinite(proba).all()
+    assert np.all((proba >= 0) & (proba <= 1))
+    if target != "multilabel":
+        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-12)
+        np.testing.assert_array_equal(
+            est.predict(X), est.classes_[est.predict_proba(X).argmax(axis=1)]
+        )
+
+
+@pytest.mark.parametrize("scale", sorted(SCALES))
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize("loss", LOSS_NAMES)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_predict_proba_finite_at_extreme_inputs(
+    fitted_models, activation, loss, target, scale
+):
+    est = fitted_models[activation, loss, target]
+    X_extreme = X * SCALES[scale]
+    proba = est.predict_proba(X_extreme)
+    _check_probabilities(est, target, proba)
+    log_proba = est.predict_log_proba(X_extreme)
+    assert not np.isnan(log_proba).any()
+    assert np.all(log_proba <= 0)
+    np.testing.assert_allclose(np.exp(log_proba), proba, rtol=1e-12, atol=0)
+    if target == "multilabel" or scale == "tiny":
+        # Clipped label probabilities, or inputs that barely move the outputs:
+        # no probability is 0, so the logarithm is finite.
+        assert np.isfinite(log_proba).all()
+    predictions = est.predict(X_extreme)
+    assert predictions.shape[0] == X.shape[0]
+
+
+def test_predict_proba_on_ordinary_inputs_has_finite_log(fitted_models):
+    for est in fitted_models.values():
+        assert np.isfinite(est.predict_log_proba(X)).all()
+
+
+# ------------------------------------------------------------ fitting extremes
+
+
+def _fit_or_non_finite_error(params, X_fit, labels):
+    est = ScratchMLPClassifier(**params)
+    try:
+        est.fit(X_fit, labels)
+    except ValueError as error:
+        assert "non-finite" in str(error)
+        assert not hasattr(est, "coefs_")
+        return None
+    assert all(np.isfinite(p).all() for p in est.coefs_ + est.intercepts_)
+    assert np.isfinite(est.loss_)
+    return est
+
+
+@pytest.mark.parametrize("scale", ["tiny"])
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_fit_on_tiny_inputs_without_warnings(activation, solver, target, scale):
+    params = {
+        "hidden_layer_sizes": (5,),
+        "activation": activation,
+        "solver": solver,
+        "max_iter": 10,
+        "random_state": 0,
+    }
+    est = _fit_or_non_finite_error(params, X * SCALES[scale], TARGETS[target])
+    assert est is not None
+    _check_probabilities(est, target, est.predict_proba(X))
+
+
+# Overflow in the forward pass and in Adam's second moment currently emits
+# RuntimeWarnings on these inputs (see tests/_pending_reliability.py); what is
+# pinned down here is the outcome: finite weights or the documented ValueError.
+HUGE_FIT_CASES = [
+    (activation, loss, solver)
+    for activation in ACTIVATIONS
+    for loss in LOSS_NAMES
+    for solver in ("sgd", "adam", "lbfgs")
+    # L-BFGS on unbounded units with log-loss currently ends with loss_ = nan
+    # (tests/_pending_reliability.py).
+    if not (
+        solver == "lbfgs" and loss == "log_loss" and activation in ("identity", "relu")
+    )
+]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("scale", ["huge", "minus_huge", "mixed"])
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize(("activation", "loss", "solver"), HUGE_FIT_CASES)
+def test_fit_on_huge_inputs_is_finite_or_raises(
+    activation, loss, solver, target, scale
+):
+    params = {
+        "hidden_layer_sizes": (5,),
+        "activation": activation,
+        "loss": loss,
+        "solver": solver,
+        "max_iter": 10,
+        "random_state": 0,
+    }
+    est = _fit_or_non_finite_error(params, X * SCALES[scale], TARGETS[target])
+    if est is not None:
+        _check_probabilities(est, target, est.predict_proba(X))
+
+
+# ------------------------------------------------------------ KeyboardInterrupt
+
+INTERRUPT_PARAMS = {
+    "hidden_layer_sizes": (5,),
+    "batch_size": 20,  # 3 mini-batches per epoch on 60 samples
+    "max_iter": 50,
+    "random_state": 0,
+}
+
+
+def _interrupt_on_call(monkeypatch, call_number):
+    """Make the training loop's objective raise KeyboardInterrupt on a given call."""
+    original = skscratch._classifier.objective_and_gradients
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(None)
+        if len(calls) == call_number:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(skscratch._classifier, "objective_and_gradients", interrupted)
+
+
+def _assert_same_weights(est, reference):
+    for got, expected in zip(
+        est.coefs_ + est.intercepts_,
+        reference.coefs_ + reference.intercepts_,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(
+    ("solver", "call_number", "completed_epochs"),
+    [
+        ("sgd", 11, 3),  # the second batch of epoch 4
+        ("adam", 13, 4),  # the first batch of epoch 5
+        ("lbfgs", 9, None),  # whatever iterations L-BFGS completed
+    ],
+)
+def test_keyboard_interrupt_keeps_last_completed_epoch(
+    monkeypatch, solver, call_number, completed_epochs
+):
+    params = {**INTERRUPT_PARAMS, "solver": solver}
+    _interrupt_on_call(monkeypatch, call_number)
+    est = ScratchMLPClassifier(**params)
+    with pytest.warns(UserWarning, match="^Training interrupted by user.$"):
+        assert est.fit(X, y) is est
+    monkeypatch.undo()
+
+    if completed_epochs is not None:
+        assert est.n_iter_ == completed_epochs
+        assert est.t_ == completed_epochs * X.shape[0]
+    assert est.n_iter_ > 0
+    assert len(est.loss_curve_) == len(est.history_) == est.n_iter_
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = ScratchMLPClassifier(**{**params, "max_iter": est.n_iter_}).fit(
+            X, y
+        )
+    _assert_same_weights(est, reference)
+    assert est.loss_ == reference.loss_
+    assert est.loss_curve_ == reference.loss_curve_
+    np.testing.assert_array_equal(est.predict_proba(X), reference.predict_proba(X))
+    assert est.score(X, y) == reference.score(X, y)
+
+
+def test_keyboard_interrupt_in_first_epoch_keeps_initial_weights(monkeypatch):
+    params = {**INTERRUPT_PARAMS, "solver": "sgd"}
+    _interrupt_on_call(monkeypatch, 2)
+    est = ScratchMLPClassifier(**params)
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        est.fit(X, y)
+    assert est.n_iter_ == 0 and est.loss_curve_ == [] and len(est.history_) == 0
+    coefs, intercepts = initialize_parameters(
+        [4, 5, 3], "glorot_uniform", "relu", check_random_state(0), np.float64
+    )
+    for got, expected in zip(
+        est.coefs_ + est.intercepts_, coefs + intercepts, strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)
+    assert est.predict(X).shape == y.shape
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_interrupted_model_can_continue_training(monkeypatch, solver):
+    params = {**INTERRUPT_PARAMS, "solver": solver, "warm_start": True}
+    _interrupt_on_call(monkeypatch, 8)  # the second batch of epoch 3
+    est = ScratchMLPClassifier(**params)
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        est.fit(X, y)
+    monkeypatch.undo()
+    assert est.n_iter_ == 2
+    est.partial_fit(X, y)
+    assert len(est.history_) == 3
+    assert np.isfinite(est.predict_proba(X)).all()
