@@ -15,7 +15,7 @@ accuracy of every pair.
 # ----------
 #
 # The step name ``mlp`` prefixes the network's parameters in the grid. Each
-# candidate trains for at most 40 epochs: enough to rank the settings, and
+# candidate trains for at most 30 epochs: enough to rank the settings, and
 # the reason for silencing the warning that training has not converged.
 import warnings
 
@@ -35,7 +35,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_sta
 pipeline = Pipeline(
     [
         ("scale", MinMaxScaler()),
-        ("mlp", ScratchMLPClassifier(max_iter=40, random_state=0)),
+        ("mlp", ScratchMLPClassifier(max_iter=30, random_state=0)),
     ]
 )
 learning_rates = [0.0003, 0.003, 0.03]
@@ -91,6 +91,6 @@ fig.colorbar(image, ax=ax)
 plt.show()
 
 # %%
-# Too small a learning rate leaves the network far from trained after 40
+# Too small a learning rate leaves the network far from trained after 30
 # epochs, and a hidden layer of 8 units is too narrow for ten classes; wide
 # layers do best with any but the smallest step.
