@@ -29,6 +29,7 @@ and backpropagation computes its gradient with the four equations
 from itertools import pairwise
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ._losses import LOSSES, mean_loss
@@ -111,12 +112,21 @@ def forward(coefs, intercepts, X, hidden_activation, output_activation):
     last = len(coefs) - 1
     activations = [X]
     for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
-        z = activations[-1] @ W + b  # z^l = a^{l-1} W^l + b^l
+        z = activations[-1] @ W
+        z += b  # z^l = a^{l-1} W^l + b^l
         activations.append(f_out(z) if layer == last else f(z))  # a^l = f(z^l)
     return activations
 
 
-def backward(coefs, activations, output_delta, hidden_activation, alpha, sample_weight):
+def backward(
+    coefs,
+    activations,
+    output_delta,
+    hidden_activation,
+    alpha,
+    sample_weight,
+    out=None,
+):
     """Backpropagate the output delta and return the gradient of the objective.
 
     Parameters
@@ -133,13 +143,32 @@ def backward(coefs, activations, output_delta, hidden_activation, alpha, sample_
         L2 penalty strength.
     sample_weight : ndarray of shape (n_samples,) or None
         Weight ``s_i`` of each sample; ``None`` means all ones.
+    out : tuple of two lists of ndarray, default=None
+        ``(coef_grads, intercept_grads)``: arrays shaped and typed like the
+        parameters to write the gradient into, for a training loop that reuses
+        them from one batch to the next. By default new arrays are returned.
 
     Returns
     -------
     coef_grads, intercept_grads : list of ndarray
-        ``dJ/dW^l`` and ``dJ/db^l`` for every layer, shaped like the parameters.
+        ``dJ/dW^l`` and ``dJ/db^l`` for every layer, shaped like the parameters
+        (the arrays of ``out`` when it is given).
+
+    Examples
+    --------
+    A network without hidden layer, one sample: the gradient of the weights is
+    the outer product of the input and the output delta (BP4).
+
+    >>> import numpy as np
+    >>> X, W = np.array([[1.0, 2.0]]), np.zeros((2, 1))
+    >>> coef_grads, intercept_grads = backward(
+    ...     [W], [X, None], np.array([[0.5]]), "relu", alpha=0.0, sample_weight=None
+    ... )
+    >>> coef_grads[0].ravel(), intercept_grads[0]
+    (array([0.5, 1. ]), array([0.5]))
     """
     f_prime = HIDDEN_ACTIVATIONS[hidden_activation].derivative
+    alpha = float(alpha)  # a numpy float64 would promote float32 gradients
     if sample_weight is None:
         weight_sum = float(output_delta.shape[0])
         delta = output_delta  # BP1: delta^L = dL/dz^L
@@ -147,14 +176,32 @@ def backward(coefs, activations, output_delta, hidden_activation, alpha, sample_
         weight_sum = float(sample_weight.sum())
         delta = output_delta * sample_weight[:, np.newaxis]  # BP1, weighted
     n_layers = len(coefs)
-    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
+    if out is None:
+        coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
+    else:
+        coef_grads, intercept_grads = out
     for layer in range(n_layers - 1, -1, -1):
         W, a_prev = coefs[layer], activations[layer]
-        coef_grads[layer] = (a_prev.T @ delta + alpha * W) / weight_sum  # BP4 + L2
-        intercept_grads[layer] = delta.sum(axis=0) / weight_sum  # BP3
+        coef_grads[layer] = _matmul_into(a_prev.T, delta, coef_grads[layer])
+        if alpha:
+            coef_grads[layer] += alpha * W
+        coef_grads[layer] /= weight_sum  # BP4 + L2: (a^T delta + alpha W) / sum(s)
+        intercept_grads[layer] = np.sum(delta, axis=0, out=intercept_grads[layer])
+        intercept_grads[layer] /= weight_sum  # BP3: sum_i delta_i / sum(s)
         if layer > 0:
-            delta = (delta @ W.T) * f_prime(a_prev)  # BP2, f'(z) written with a = f(z)
+            delta = delta @ W.T
+            delta *= f_prime(a_prev)  # BP2, f'(z) written with a = f(z)
     return coef_grads, intercept_grads
+
+
+def _matmul_into(A, B, out):
+    """``A @ B``, written into ``out`` when it is an array (``A`` may be sparse)."""
+    if out is None:
+        return A @ B
+    if sp.issparse(A):
+        out[...] = A @ B
+        return out
+    return np.matmul(A, B, out=out)
 
 
 def l2_penalty(coefs, alpha, weight_sum):

@@ -4,6 +4,15 @@ Each optimizer keeps its own state (velocities, moments, step count) and
 updates the parameter arrays *in place* with :meth:`step`. The estimator calls
 :meth:`end_epoch` after every pass over the data and :meth:`stop_or_decay` when
 training has stopped improving.
+
+A step runs once per mini-batch over arrays as large as the network, so it
+allocates nothing: every intermediate goes through a ufunc with ``out=`` into
+two scratch buffers shaped like the parameters, allocated once. The buffers
+carry nothing from one step to the next, so they are left out of pickles and
+copies. Each update performs the same floating-point operations in the same
+order as scikit-learn's optimizers, so both give the same parameters bit for
+bit. Hyperparameters are kept as Python floats so that float32 parameters are
+updated in float32 (under NEP 50 a numpy float64 scalar would promote them).
 """
 
 import math
@@ -11,7 +20,23 @@ import math
 import numpy as np
 
 
-class SGD:
+class _Optimizer:
+    """Scratch-buffer handling shared by the optimizers."""
+
+    def _allocate_scratch(self, params):
+        self._scratch = [(np.empty_like(p), np.empty_like(p)) for p in params]
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["_scratch"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._allocate_scratch(self._state_arrays())
+
+
+class SGD(_Optimizer):
     r"""Stochastic gradient descent with momentum and a learning-rate schedule.
 
     With learning rate :math:`\eta` and momentum :math:`\mu`, each step updates
@@ -40,27 +65,45 @@ class SGD:
         Use Nesterov's momentum.
     power_t : float
         Exponent :math:`p` of ``"invscaling"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> theta = np.array([1.0, 2.0])
+    >>> sgd = SGD([theta], 0.1, "constant", momentum=0.0, nesterov=False, power_t=0.5)
+    >>> sgd.step([theta], [np.array([1.0, -1.0])])
+    >>> theta
+    array([0.9, 2.1])
     """
 
     def __init__(
         self, params, learning_rate_init, schedule, momentum, nesterov, power_t
     ):
-        self.learning_rate_init = learning_rate_init
+        self.learning_rate_init = float(learning_rate_init)
         self.learning_rate = float(learning_rate_init)
         self.schedule = schedule
-        self.momentum = momentum
+        self.momentum = float(momentum)
         self.nesterov = nesterov
-        self.power_t = power_t
+        self.power_t = float(power_t)
         self.velocities = [np.zeros_like(p) for p in params]
+        self._allocate_scratch(params)
+
+    def _state_arrays(self):
+        return self.velocities
 
     def step(self, params, grads):
         """Apply one update to ``params`` (in place) from their gradients ``grads``."""
         mu, eta = self.momentum, self.learning_rate
-        for theta, v, g in zip(params, self.velocities, grads, strict=True):
+        for theta, v, g, (scaled_grad, update) in zip(
+            params, self.velocities, grads, self._scratch, strict=True
+        ):
+            np.multiply(g, eta, out=scaled_grad)
             v *= mu
-            v -= eta * g  # v <- mu v - eta g
+            v -= scaled_grad  # v <- mu v - eta g
             if self.nesterov:
-                theta += mu * v - eta * g  # theta <- theta + mu v - eta g
+                np.multiply(v, mu, out=update)
+                update -= scaled_grad
+                theta += update  # theta <- theta + mu v - eta g
             else:
                 theta += v  # theta <- theta + v
 
@@ -83,7 +126,7 @@ class SGD:
         return False
 
 
-class Adam:
+class Adam(_Optimizer):
     r"""Adam (Kingma & Ba, 2014).
 
     With gradient :math:`g` at step :math:`t`:
@@ -105,17 +148,30 @@ class Adam:
         Decay rates of the first and second moment estimates, in ``[0, 1)``.
     epsilon : float
         Added to :math:`\sqrt{v}` for numerical stability.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> theta = np.array([1.0, 2.0])
+    >>> adam = Adam([theta], 0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    >>> adam.step([theta], [np.array([3.0, -0.5])])
+    >>> theta.round(6)
+    array([0.9, 2.1])
     """
 
     def __init__(self, params, learning_rate_init, beta_1, beta_2, epsilon):
-        self.learning_rate_init = learning_rate_init
+        self.learning_rate_init = float(learning_rate_init)
         self.learning_rate = float(learning_rate_init)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
         self.t = 0
         self.first_moments = [np.zeros_like(p) for p in params]
         self.second_moments = [np.zeros_like(p) for p in params]
+        self._allocate_scratch(params)
+
+    def _state_arrays(self):
+        return self.first_moments
 
     def step(self, params, grads):
         """Apply one update to ``params`` (in place) from their gradients ``grads``."""
@@ -124,14 +180,26 @@ class Adam:
         self.learning_rate = (
             self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )  # eta_t
-        for theta, m, v, g in zip(
-            params, self.first_moments, self.second_moments, grads, strict=True
+        for theta, m, v, g, (term, update) in zip(
+            params,
+            self.first_moments,
+            self.second_moments,
+            grads,
+            self._scratch,
+            strict=True,
         ):
+            np.multiply(g, 1 - b1, out=term)
             m *= b1
-            m += (1 - b1) * g  # m <- beta_1 m + (1 - beta_1) g
+            m += term  # m <- beta_1 m + (1 - beta_1) g
+            np.square(g, out=term)
+            term *= 1 - b2
             v *= b2
-            v += (1 - b2) * g**2  # v <- beta_2 v + (1 - beta_2) g^2
-            theta -= self.learning_rate * m / (np.sqrt(v) + self.epsilon)
+            v += term  # v <- beta_2 v + (1 - beta_2) g^2
+            np.sqrt(v, out=term)
+            term += self.epsilon
+            np.multiply(m, self.learning_rate, out=update)
+            update /= term
+            theta -= update  # theta <- theta - eta_t m / (sqrt(v) + epsilon)
 
     def end_epoch(self, samples_seen):
         """Adam has no epoch-level schedule."""
