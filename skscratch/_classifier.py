@@ -217,7 +217,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :term:`fit`, when they are all strings.
 
     n_iter_ : int
