@@ -211,7 +211,15 @@ def l2_penalty(coefs, alpha, weight_sum):
 
 
 def objective_and_gradients(
-    coefs, intercepts, X, Y, hidden_activation, loss, alpha, sample_weight=None
+    coefs,
+    intercepts,
+    X,
+    Y,
+    hidden_activation,
+    loss,
+    alpha,
+    sample_weight=None,
+    gradient_out=None,
 ):
     """Objective ``J`` on a batch and its gradient: one forward and one backward pass.
 
@@ -231,6 +239,8 @@ def objective_and_gradients(
         L2 penalty strength.
     sample_weight : ndarray of shape (n_samples,), default=None
         Sample weights.
+    gradient_out : tuple of two lists of ndarray, default=None
+        Arrays to write the gradient into, as ``out`` of :func:`backward`.
 
     Returns
     -------
@@ -256,5 +266,6 @@ def objective_and_gradients(
         hidden_activation,
         alpha,
         sample_weight,
+        out=gradient_out,
     )
     return objective, coef_grads, intercept_grads, activations

@@ -7,11 +7,12 @@ training has stopped improving.
 
 A step runs once per mini-batch over arrays as large as the network, so it
 allocates nothing: every intermediate goes through a ufunc with ``out=`` into
-two scratch buffers shaped like the parameters, allocated once. The buffers
-carry nothing from one step to the next, so they are left out of pickles and
-copies. Each update performs the same floating-point operations in the same
-order as scikit-learn's optimizers, so both give the same parameters bit for
-bit. Hyperparameters are kept as Python floats so that float32 parameters are
+two scratch buffers shaped like the parameters, allocated at the first step.
+The buffers carry nothing from one step to the next, so they are left out of
+pickles and copies (the estimator's per-epoch checkpoints stay small). Each
+update performs the same floating-point operations in the same order as
+scikit-learn's optimizers, so both give the same parameters bit for bit.
+Hyperparameters are kept as Python floats so that float32 parameters are
 updated in float32 (under NEP 50 a numpy float64 scalar would promote them).
 """
 
@@ -23,17 +24,16 @@ import numpy as np
 class _Optimizer:
     """Scratch-buffer handling shared by the optimizers."""
 
-    def _allocate_scratch(self, params):
-        self._scratch = [(np.empty_like(p), np.empty_like(p)) for p in params]
+    def _scratch_for(self, params):
+        """Two scratch arrays per parameter, allocated at the first step."""
+        if getattr(self, "_scratch", None) is None:
+            self._scratch = [(np.empty_like(p), np.empty_like(p)) for p in params]
+        return self._scratch
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        del state["_scratch"]
+        state.pop("_scratch", None)
         return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._allocate_scratch(self._state_arrays())
 
 
 class SGD(_Optimizer):
@@ -86,16 +86,12 @@ class SGD(_Optimizer):
         self.nesterov = nesterov
         self.power_t = float(power_t)
         self.velocities = [np.zeros_like(p) for p in params]
-        self._allocate_scratch(params)
-
-    def _state_arrays(self):
-        return self.velocities
 
     def step(self, params, grads):
         """Apply one update to ``params`` (in place) from their gradients ``grads``."""
         mu, eta = self.momentum, self.learning_rate
         for theta, v, g, (scaled_grad, update) in zip(
-            params, self.velocities, grads, self._scratch, strict=True
+            params, self.velocities, grads, self._scratch_for(params), strict=True
         ):
             np.multiply(g, eta, out=scaled_grad)
             v *= mu
@@ -168,10 +164,6 @@ class Adam(_Optimizer):
         self.t = 0
         self.first_moments = [np.zeros_like(p) for p in params]
         self.second_moments = [np.zeros_like(p) for p in params]
-        self._allocate_scratch(params)
-
-    def _state_arrays(self):
-        return self.first_moments
 
     def step(self, params, grads):
         """Apply one update to ``params`` (in place) from their gradients ``grads``."""
@@ -185,7 +177,7 @@ class Adam(_Optimizer):
             self.first_moments,
             self.second_moments,
             grads,
-            self._scratch,
+            self._scratch_for(params),
             strict=True,
         ):
             np.multiply(g, 1 - b1, out=term)

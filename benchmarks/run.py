@@ -1,0 +1,642 @@
+"""Benchmark ScratchMLPClassifier against scikit-learn's MLPClassifier.
+
+Every timed case runs both estimators in the same process, alternating them
+repeat after repeat (A, B, A, B, ...) so that both see the same machine load;
+the tables report medians and the ratio ``MLPClassifier time / Scratch time``
+(above 1: skscratch is faster).
+
+Run ``python benchmarks/run.py`` (about 10 minutes on 2 cores) or
+``python benchmarks/run.py --quick`` (about a minute, smaller data, fewer
+repeats). Results go to ``benchmarks/results/results.md``, ``results.json``
+and ``results.png`` (``--out`` to write them elsewhere).
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import scipy
+import sklearn
+import threadpoolctl
+from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.utils.estimator_checks import check_estimator
+
+from skscratch import ScratchMLPClassifier
+
+IMPLEMENTATIONS = {"skscratch": ScratchMLPClassifier, "sklearn": MLPClassifier}
+
+
+# ----------------------------------------------------------------------- timing
+
+
+def interleaved(functions, repeats):
+    """Run each function ``repeats`` times, alternating; return median seconds.
+
+    ``functions`` maps a name to a callable; each call is timed on its own.
+    """
+    seconds = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            seconds[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in seconds.items()}
+
+
+def peak_memory(function):
+    """Peak bytes allocated (tracemalloc, numpy included) while ``function`` runs."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def fixed_epochs(hidden_layer_sizes, solver, epochs, **params):
+    """Parameters that make both estimators run exactly ``epochs`` epochs."""
+    return dict(
+        hidden_layer_sizes=hidden_layer_sizes,
+        solver=solver,
+        batch_size=200,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=10**9,
+        random_state=0,
+        **params,
+    )
+
+
+def fit_function(estimator_class, params, X, y):
+    return lambda: estimator_class(**params).fit(X, y)
+
+
+# ------------------------------------------------------------------------ cases
+
+
+def case_digits(config):
+    """Default configuration on the digits (scaled to [0, 1])."""
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    params = {"random_state": 0}
+    times = interleaved(
+        {
+            name: fit_function(cls, params, X, y)
+            for name, cls in IMPLEMENTATIONS.items()
+        },
+        config.repeats,
+    )
+    return {"case": "digits, default configuration (fit)", **ratio_row(times)}
+
+
+def ratio_row(times, unit="s"):
+    return {
+        "skscratch": times["skscratch"],
+        "sklearn": times["sklearn"],
+        "ratio": times["sklearn"] / times["skscratch"],
+        "unit": unit,
+    }
+
+
+def large_data(config):
+    X, y = make_classification(
+        n_samples=config.n_samples,
+        n_features=784,
+        n_informative=50,
+        n_redundant=0,
+        n_classes=10,
+        random_state=0,
+    )
+    return X, y
+
+
+def layer_shapes(n_features, hidden_layer_sizes, n_outputs):
+    units = [n_features, *hidden_layer_sizes, n_outputs]
+    return list(zip(units[:-1], units[1:], strict=True))
+
+
+def gemm_seconds_per_epoch(n_samples, shapes, batch_size, dtype, repeats):
+    """Time the matrix products of one epoch, on random arrays, nothing else.
+
+    Per batch: the forward ``a^{l-1} @ W^l`` of every layer, and backward
+    ``a^{l-1}.T @ delta^l`` for every layer and ``delta^l @ W^l.T`` for every
+    layer but the first, exactly as backpropagation performs them.
+    """
+    rng = np.random.default_rng(0)
+    batches = [batch_size] * (n_samples // batch_size)
+    if n_samples % batch_size:
+        batches.append(n_samples % batch_size)
+    weights = [rng.standard_normal(shape).astype(dtype) for shape in shapes]
+    inputs = {
+        size: [
+            rng.standard_normal((size, fan_in)).astype(dtype) for fan_in, _ in shapes
+        ]
+        for size in set(batches)
+    }
+    deltas = {
+        size: [
+            rng.standard_normal((size, fan_out)).astype(dtype) for _, fan_out in shapes
+        ]
+        for size in set(batches)
+    }
+
+    def epoch():
+        for size in batches:
+            for a, W in zip(inputs[size], weights, strict=True):
+                a @ W
+            for layer, (a, delta, W) in enumerate(
+                zip(inputs[size], deltas[size], weights, strict=True)
+            ):
+                a.T @ delta
+                if layer > 0:
+                    delta @ W.T
+
+    return interleaved({"gemm": epoch}, repeats)["gemm"]
+
+
+def case_large(config, X, y, hidden_layer_sizes, solver, dtype, label, **params):
+    """Fixed-epoch fit on the large data; returns the row and per-epoch seconds."""
+    X = X.astype(dtype)
+    fit_params = fixed_epochs(hidden_layer_sizes, solver, config.epochs, **params)
+    times = interleaved(
+        {
+            name: fit_function(cls, fit_params, X, y)
+            for name, cls in IMPLEMENTATIONS.items()
+        },
+        config.repeats,
+    )
+    per_epoch = {name: seconds / config.epochs for name, seconds in times.items()}
+    shapes = layer_shapes(X.shape[1], hidden_layer_sizes, 10)
+    gemm = gemm_seconds_per_epoch(X.shape[0], shapes, 200, dtype, config.repeats)
+    row = {
+        "case": f"{label}, {np.dtype(dtype).name}, s/epoch",
+        **ratio_row(per_epoch),
+        "gemm": gemm,
+        "gemm_fraction": {name: gemm / s for name, s in per_epoch.items()},
+    }
+    return row
+
+
+def case_predict(config, X, y):
+    """predict_proba throughput on 2 n_samples rows, and memory on 1,000,000 rows."""
+    params = fixed_epochs((100,), "adam", 1)
+    models = {name: cls(**params).fit(X, y) for name, cls in IMPLEMENTATIONS.items()}
+    X_large = np.vstack([X, X])
+    times = interleaved(
+        {
+            name: (lambda model=model, X=X_large: model.predict_proba(X))
+            for name, model in models.items()
+        },
+        config.repeats,
+    )
+    rows_per_second = {name: X_large.shape[0] / s for name, s in times.items()}
+    throughput = {
+        "case": f"predict_proba throughput, {X_large.shape[0]:,} x 784 (rows/s)",
+        "skscratch": rows_per_second["skscratch"],
+        "sklearn": rows_per_second["sklearn"],
+        "ratio": rows_per_second["skscratch"] / rows_per_second["sklearn"],
+        "unit": "rows/s",
+    }
+    del X_large
+    # Peak memory on a million rows, with a 64-feature model to keep X small.
+    rng = np.random.default_rng(0)
+    X_small = rng.standard_normal((20_000, 64))
+    y_small = rng.integers(0, 10, 20_000)
+    small_models = {
+        name: cls(**fixed_epochs((100,), "adam", 1)).fit(X_small, y_small)
+        for name, cls in IMPLEMENTATIONS.items()
+    }
+    X_million = rng.standard_normal((config.predict_rows, 64))
+    peaks = {
+        name: peak_memory(lambda model=model: model.predict(X_million))
+        for name, model in small_models.items()
+    }
+    memory = {
+        "case": f"peak memory of predict, {config.predict_rows:,} x 64 (MiB)",
+        "skscratch": peaks["skscratch"] / 2**20,
+        "sklearn": peaks["sklearn"] / 2**20,
+        "ratio": peaks["sklearn"] / peaks["skscratch"],
+        "unit": "MiB",
+        "input_mib": X_million.nbytes / 2**20,
+    }
+    return [throughput, memory]
+
+
+def case_fit_memory(X, y):
+    """Peak memory added by a one-epoch fit (tracemalloc), X excluded."""
+    params = fixed_epochs((100,), "adam", 1)
+    peaks = {
+        name: peak_memory(fit_function(cls, params, X, y))
+        for name, cls in IMPLEMENTATIONS.items()
+    }
+    return {
+        "case": f"peak memory of fit, {X.shape[0]:,} x 784 float64 (MiB)",
+        "skscratch": peaks["skscratch"] / 2**20,
+        "sklearn": peaks["sklearn"] / 2**20,
+        "ratio": peaks["sklearn"] / peaks["skscratch"],
+        "unit": "MiB",
+        "input_mib": X.nbytes / 2**20,
+    }
+
+
+def case_scaling(config):
+    """Seconds per epoch at growing numbers of samples (adam, hidden (100,))."""
+    rows = []
+    for n_samples in config.scaling_sizes:
+        X, y = make_classification(
+            n_samples=n_samples,
+            n_features=784,
+            n_informative=50,
+            n_redundant=0,
+            n_classes=10,
+            random_state=0,
+        )
+        params = fixed_epochs((100,), "adam", 1)
+        times = interleaved(
+            {
+                name: fit_function(cls, params, X, y)
+                for name, cls in IMPLEMENTATIONS.items()
+            },
+            config.scaling_repeats,
+        )
+        rows.append({"n_samples": n_samples, **times})
+    return rows
+
+
+# ------------------------------------------------------------ notebook's network
+
+
+def notebook_dot(v, w):
+    return sum(v_i * w_i for v_i, w_i in zip(v, w, strict=True))
+
+
+def notebook_sigmoid(t):
+    return 1 / (1 + math.exp(-t))
+
+
+def notebook_feed_forward(neural_network, input_vector):
+    outputs = []
+    for layer in neural_network:
+        input_with_bias = input_vector + [1]
+        output = [
+            notebook_sigmoid(notebook_dot(neuron, input_with_bias)) for neuron in layer
+        ]
+        outputs.append(output)
+        input_vector = output
+    return outputs
+
+
+def notebook_backpropagate(network, input_vector, target, rate=1.0):
+    """The notebook's per-sample backpropagation, transcribed line for line."""
+    hidden_outputs, outputs = notebook_feed_forward(network, input_vector)
+    output_deltas = [
+        output * (1 - output) * (output - target[i]) for i, output in enumerate(outputs)
+    ]
+    hidden_deltas = [
+        hidden_output
+        * (1 - hidden_output)
+        * notebook_dot(output_deltas, [n[i] for n in network[-1]])
+        for i, hidden_output in enumerate(hidden_outputs)
+    ]
+    for i, output_neuron in enumerate(network[-1]):
+        for j, hidden_output in enumerate(hidden_outputs + [1]):
+            output_neuron[j] -= output_deltas[i] * hidden_output * rate
+    for i, hidden_neuron in enumerate(network[0]):
+        for j, input_value in enumerate(input_vector + [1]):
+            hidden_neuron[j] -= hidden_deltas[i] * input_value * rate
+
+
+def case_notebook(config):
+    """Per-sample time: the notebook's pure-Python loop vs skscratch at batch 50."""
+    digits = load_digits()
+    images = [list(image.flatten() / 16 / 8) for image in digits.images]
+    numbers = [[1 if i == j else 0 for i in range(10)] for j in digits.target]
+    n_train = int(len(images) * 0.7)
+    random.seed(0)
+    hidden_layer = [[random.random() for _ in range(65)] for _ in range(10)]
+    output_layer = [[random.random() for _ in range(11)] for _ in range(10)]
+    network = [hidden_layer, output_layer]
+    samples = list(zip(images[:n_train], numbers[:n_train], strict=True))
+    samples = samples[: config.notebook_samples]
+
+    def python_loop():
+        for input_vector, target_vector in samples:
+            notebook_backpropagate(network, input_vector, target_vector, 1.0)
+
+    X_train = np.array(images[:n_train])
+    y_train = digits.target[:n_train]
+    epochs = 10
+    notebook_model = ScratchMLPClassifier(
+        hidden_layer_sizes=(10,),
+        activation="logistic",
+        loss="squared_error",
+        init="uniform",
+        solver="sgd",
+        momentum=0.0,
+        alpha=0.0,
+        learning_rate_init=1.0,
+        batch_size=50,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=10**9,
+        random_state=0,
+    )
+    times = interleaved(
+        {
+            "python": python_loop,
+            "skscratch": lambda: notebook_model.fit(X_train, y_train),
+        },
+        config.repeats,
+    )
+    per_sample = {
+        "python": times["python"] / len(samples),
+        "skscratch": times["skscratch"] / (epochs * n_train),
+    }
+    return {
+        "case": "notebook network, time per sample (us): skscratch vs pure Python",
+        "skscratch": per_sample["skscratch"] * 1e6,
+        "sklearn": per_sample["python"] * 1e6,
+        "ratio": per_sample["python"] / per_sample["skscratch"],
+        "unit": "us/sample",
+    }
+
+
+def case_check_estimator():
+    """Wall time of scikit-learn's check_estimator suite on each default estimator."""
+    times = {}
+    for name, cls in IMPLEMENTATIONS.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            start = time.perf_counter()
+            check_estimator(cls(), on_fail=None)
+            times[name] = time.perf_counter() - start
+    return {"case": "check_estimator suite (s)", **ratio_row(times)}
+
+
+# ----------------------------------------------------------------- machine info
+
+
+def machine_info():
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    blas = [
+        {
+            key: info.get(key)
+            for key in ("internal_api", "version", "architecture", "num_threads")
+        }
+        | {"library": Path(info["filepath"]).name}
+        for info in threadpoolctl.threadpool_info()
+        if info.get("user_api") == "blas"
+    ]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "blas": blas,
+        "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+        "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+# ---------------------------------------------------------------------- reports
+
+
+def format_value(value, unit):
+    if unit == "rows/s":
+        return f"{value:,.0f}"
+    if unit in ("MiB", "us/sample"):
+        return f"{value:,.1f}"
+    return f"{value:.3f}"
+
+
+def markdown(results):
+    info = results["machine"]
+    blas = "; ".join(
+        f"{b['library']} ({b['internal_api']} {b['version']}, kernel "
+        f"{b['architecture']}, {b['num_threads']} threads)"
+        for b in info["blas"]
+    )
+    lines = [
+        "# skscratch benchmark results",
+        "",
+        f"- Mode: {results['mode']}; BLAS thread limit: {results['threads']}",
+        f"- CPU: {info['cpu']}, {info['cores']} cores",
+        f"- Python {info['python']}, numpy {info['numpy']}, scipy {info['scipy']}, "
+        f"scikit-learn {info['scikit-learn']}",
+        f"- BLAS: {blas}",
+        f"- OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']}, "
+        f"OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']}",
+        f"- Date: {info['date']}; command: `{results['command']}`",
+        "",
+        "Ratio: MLPClassifier / skscratch for times and memory, skscratch / "
+        "MLPClassifier for throughput (above 1: skscratch is better). For the "
+        "notebook row the second column is the notebook's pure-Python loop.",
+        "",
+        "| case | skscratch | MLPClassifier | ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for row in results["cases"]:
+        lines.append(
+            f"| {row['case']} | {format_value(row['skscratch'], row['unit'])} | "
+            f"{format_value(row['sklearn'], row['unit'])} | {row['ratio']:.2f} |"
+        )
+    lines += [
+        "",
+        "## Share of the epoch spent in matrix products",
+        "",
+        "GEMM-only time: the matmuls of one epoch on random arrays of the same "
+        "shapes; fraction = GEMM-only time / measured epoch time.",
+        "",
+        "| case | GEMM-only s/epoch | skscratch fraction | MLPClassifier fraction |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for row in results["cases"]:
+        if "gemm" in row:
+            lines.append(
+                f"| {row['case']} | {row['gemm']:.3f} | "
+                f"{row['gemm_fraction']['skscratch']:.0%} | "
+                f"{row['gemm_fraction']['sklearn']:.0%} |"
+            )
+    lines += [
+        "",
+        "## float32 speed-up over float64 (s/epoch float64 / s/epoch float32)",
+        "",
+        "| configuration | skscratch | MLPClassifier |",
+        "| --- | ---: | ---: |",
+    ]
+    for label, speedups in results["float32_speedup"].items():
+        lines.append(
+            f"| {label} | {speedups['skscratch']:.2f} | {speedups['sklearn']:.2f} |"
+        )
+    lines += [
+        "",
+        "## Scaling: seconds per epoch (adam, hidden (100,), 784 features)",
+        "",
+        "| n_samples | skscratch s | per 10k samples | MLPClassifier s "
+        "| per 10k samples |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in results["scaling"]:
+        per = 1e4 / row["n_samples"]
+        lines.append(
+            f"| {row['n_samples']:,} | {row['skscratch']:.3f} | "
+            f"{row['skscratch'] * per:.3f} | {row['sklearn']:.3f} | "
+            f"{row['sklearn'] * per:.3f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def bar_chart(results, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = results["cases"]
+    labels = [row["case"] for row in rows]
+    ratios = [row["ratio"] for row in rows]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.5))
+    positions = np.arange(len(rows))[::-1]
+    ax.barh(positions, ratios, color="tab:blue")
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("ratio (above 1: skscratch better; log scale)")
+    for position, ratio in zip(positions, ratios, strict=True):
+        ax.text(ratio, position, f" {ratio:.2f}", va="center", fontsize=8)
+    ax.set_title("skscratch vs MLPClassifier (notebook row: vs pure Python)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------------- main
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="about one minute: 10,000 samples, fewer repeats, no check_estimator",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="limit BLAS threads (threadpoolctl); default: the library's own",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent / "results",
+        help="folder for results.md, results.json and results.png",
+    )
+    arguments = parser.parse_args(argv)
+    if arguments.quick:
+        arguments.n_samples, arguments.epochs, arguments.repeats = 10_000, 1, 2
+        arguments.scaling_sizes, arguments.scaling_repeats = (5_000, 10_000, 20_000), 1
+        arguments.predict_rows, arguments.notebook_samples = 200_000, 100
+    else:
+        arguments.n_samples, arguments.epochs, arguments.repeats = 50_000, 2, 3
+        arguments.scaling_sizes = (10_000, 50_000, 200_000)
+        arguments.scaling_repeats = 2
+        arguments.predict_rows, arguments.notebook_samples = 1_000_000, 300
+    return arguments
+
+
+def run(config):
+    results = {
+        "mode": "quick" if config.quick else "full",
+        "threads": config.threads or "none",
+        "command": " ".join(["python benchmarks/run.py", *sys.argv[1:]]),
+        "machine": machine_info(),
+        "cases": [],
+    }
+
+    def report(row):
+        results["cases"].append(row)
+        print(
+            f"{row['case']}: skscratch {format_value(row['skscratch'], row['unit'])}"
+            f", other {format_value(row['sklearn'], row['unit'])}"
+            f", ratio {row['ratio']:.2f}",
+            flush=True,
+        )
+
+    report(case_digits(config))
+    X, y = large_data(config)
+    size = f"{X.shape[0] // 1000}k x 784"
+    configurations = {
+        f"{size}, (100,) adam": ((100,), "adam", {}),
+        f"{size}, (256, 128) sgd Nesterov": (
+            (256, 128),
+            "sgd",
+            {"momentum": 0.9, "nesterovs_momentum": True, "learning_rate_init": 0.01},
+        ),
+    }
+    results["float32_speedup"] = {}
+    for label, (hidden, solver, params) in configurations.items():
+        rows = {}
+        for dtype in (np.float64, np.float32):
+            rows[dtype] = case_large(
+                config, X, y, hidden, solver, dtype, label, **params
+            )
+            report(rows[dtype])
+        results["float32_speedup"][label] = {
+            name: rows[np.float64][name] / rows[np.float32][name]
+            for name in IMPLEMENTATIONS
+        }
+    for row in case_predict(config, X, y):
+        report(row)
+    report(case_fit_memory(X, y))
+    del X, y
+    results["scaling"] = case_scaling(config)
+    for row in results["scaling"]:
+        print(f"scaling {row}", flush=True)
+    report(case_notebook(config))
+    if not config.quick:
+        report(case_check_estimator())
+    return results
+
+
+def main(argv=None):
+    config = parse_arguments(argv)
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    if config.threads:
+        with threadpoolctl.threadpool_limits(config.threads, user_api="blas"):
+            results = run(config)
+    else:
+        results = run(config)
+    config.out.mkdir(parents=True, exist_ok=True)
+    (config.out / "results.json").write_text(json.dumps(results, indent=2))
+    (config.out / "results.md").write_text(markdown(results))
+    bar_chart(results, config.out / "results.png")
+    print(f"Wrote {config.out}/results.md, results.json and results.png")
+
+
+if __name__ == "__main__":
+    main()
