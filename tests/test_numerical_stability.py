@@ -322,17 +322,21 @@ def _assert_same_weights(est, reference):
 
 
 @pytest.mark.parametrize(
-    ("solver", "call_number", "completed_epochs"),
+    ("extra_params", "call_number", "completed_epochs"),
     [
-        ("sgd", 11, 3),  # the second batch of epoch 4
-        ("adam", 13, 4),  # the first batch of epoch 5
-        ("lbfgs", 9, None),  # whatever iterations L-BFGS completed
+        ({"solver": "sgd"}, 11, 3),  # the second batch of epoch 4
+        ({"solver": "adam"}, 13, 4),  # the first batch of epoch 5
+        # 54 training samples after the split: 3 batches per epoch; the weights
+        # kept are those of the best epoch so far, as after any early stopping.
+        ({"solver": "adam", "early_stopping": True}, 14, 4),
+        ({"solver": "lbfgs"}, 9, None),  # whatever iterations L-BFGS completed
     ],
+    ids=["sgd", "adam", "adam-early-stopping", "lbfgs"],
 )
 def test_keyboard_interrupt_keeps_last_completed_epoch(
-    monkeypatch, solver, call_number, completed_epochs
+    monkeypatch, extra_params, call_number, completed_epochs
 ):
-    params = {**INTERRUPT_PARAMS, "solver": solver}
+    params = {**INTERRUPT_PARAMS, **extra_params}
     _interrupt_on_call(monkeypatch, call_number)
     est = ScratchMLPClassifier(**params)
     with pytest.warns(UserWarning, match="^Training interrupted by user.$"):
@@ -341,7 +345,8 @@ def test_keyboard_interrupt_keeps_last_completed_epoch(
 
     if completed_epochs is not None:
         assert est.n_iter_ == completed_epochs
-        assert est.t_ == completed_epochs * X.shape[0]
+        n_train = X.shape[0] - (6 if est.early_stopping else 0)
+        assert est.t_ == completed_epochs * n_train
     assert est.n_iter_ > 0
     assert len(est.loss_curve_) == len(est.history_) == est.n_iter_
     with warnings.catch_warnings():
