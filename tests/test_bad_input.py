@@ -568,6 +568,11 @@ def test_bad_input_raises_and_leaves_model_unchanged(row, start, starting_models
         np.testing.assert_array_equal(est.predict(X_check), predictions_before)
 
 
+def test_every_parameter_has_an_invalid_value_in_the_catalogue():
+    checked = {name for name, _ in INVALID_PARAMETERS}
+    assert checked == set(ScratchMLPClassifier().get_params())
+
+
 def test_invalid_parameter_error_is_value_and_type_error():
     assert issubclass(InvalidParameterError, ValueError)
     assert issubclass(InvalidParameterError, TypeError)
