@@ -100,3 +100,73 @@ def test_non_integer_hidden_layer_size_message():
 def test_single_class_message_shows_plain_label():
     with pytest.raises(ValueError, match=r"only one class: 0\.0\.$"):
         ScratchMLPClassifier(max_iter=2).fit(X, np.zeros(60))
+
+
+# Bug 3 again: a huge but valid L2 penalty makes L-BFGS return loss_ = nan
+# silently too (same place, skscratch/_classifier.py, _fit_lbfgs).
+def test_lbfgs_with_huge_alpha_never_returns_nan_loss():
+    est = ScratchMLPClassifier(
+        hidden_layer_sizes=(3,), solver="lbfgs", alpha=1e308, max_iter=5
+    )
+    try:
+        est.fit(X, y)
+    except ValueError as error:
+        assert "non-finite" in str(error)
+        return
+    assert np.isfinite(est.loss_), est.loss_
+
+
+# Bug 7 (skscratch/_classifier.py, _sample_weight: ``sample_weight.sum() > 0``).
+# Finite sample weights (or sample weights times class weights) whose sum
+# overflows give "RuntimeWarning: overflow encountered in reduce" and then
+# train on an infinite weight sum. Expected: a ValueError naming the sample
+# weights (or weights rescaled before summing).
+@pytest.mark.parametrize(
+    ("sample_weight", "class_weight"),
+    [(np.full(60, 1e308), None), (None, {0: 1e308, 1: 1e308, 2: 1e308})],
+    ids=["sample_weight", "class_weight"],
+)
+def test_sample_weights_whose_sum_overflows(sample_weight, class_weight):
+    est = ScratchMLPClassifier(max_iter=2, class_weight=class_weight)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="weight"):
+            est.fit(X, y, sample_weight=sample_weight)
+
+
+# Bug 8 (skscratch/_network.py, backward: ``coef_grads[layer] /= weight_sum``).
+# Subnormal but positive sample weights (sum about 6e-319) make
+# ``alpha * W / weight_sum`` overflow: "RuntimeWarning: overflow encountered in
+# divide". Expected: finite training or a ValueError naming the sample weights.
+def test_subnormal_sample_weights():
+    est = ScratchMLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            est.fit(X, y, sample_weight=np.full(60, 1e-320))
+        except ValueError as error:
+            assert "weight" in str(error)
+
+
+# Bug 9 (skscratch/_optimizers.py, SGD.end_epoch:
+# ``learning_rate_init / (samples_seen + 1) ** power_t``). A large but valid
+# power_t (the constraint is [0, inf)) raises a bare
+# "OverflowError: (34, 'Numerical result out of range')" after the first epoch;
+# the learning rate should just underflow to 0 (or power_t be bounded by the
+# parameter constraints). MLPClassifier has the same expression.
+def test_large_power_t_does_not_overflow():
+    est = ScratchMLPClassifier(
+        solver="sgd", learning_rate="invscaling", power_t=1e3, max_iter=3
+    )
+    est.fit(X, y)
+    assert est.history_[-1]["learning_rate"] == 0.0
+
+
+# Bug 10 (skscratch/_network.py, initialize_parameters). An ``init`` callable
+# that returns None (forgot ``return``) gives "TypeError: cannot unpack
+# non-iterable NoneType object" instead of the "init must return a coef of
+# shape ..." message that wrong shapes get.
+def test_init_returning_none_is_explained():
+    est = ScratchMLPClassifier(init=lambda fan_in, fan_out, random_state: None)
+    with pytest.raises((TypeError, ValueError), match="init must return"):
+        est.fit(X, y)
