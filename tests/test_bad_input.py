@@ -264,14 +264,14 @@ CATALOGUE = [
         "hidden_layer_size_zero",
         FIT,
         ValueError,
-        r"hidden_layer_sizes must be > 0, got \[0\]",
+        r"hidden_layer_sizes must be .*> 0.*, got \[0\]",
         set_params={"hidden_layer_sizes": (0,)},
     ),
     Row(
         "hidden_layer_size_negative",
         FIT,
         ValueError,
-        r"hidden_layer_sizes must be > 0, got \[3, -2\]",
+        r"hidden_layer_sizes must be .*> 0.*, got \[3, -2\]",
         set_params={"hidden_layer_sizes": (3, -2)},
     ),
     # -------------------------------------------------------------- warm start
