@@ -206,6 +206,8 @@ def _matmul_into(A, B, out):
 
 def l2_penalty(coefs, alpha, weight_sum):
     """``alpha / 2 * sum_l ||W^l||^2 / weight_sum``: the L2 term of the objective."""
+    if not alpha:
+        return 0.0
     squares = sum(float(np.dot(W.ravel(), W.ravel())) for W in coefs)
     return 0.5 * alpha * squares / weight_sum
 

@@ -94,6 +94,9 @@ class SGD(_Optimizer):
             params, self.velocities, grads, self._scratch_for(params), strict=True
         ):
             np.multiply(g, eta, out=scaled_grad)
+            if mu == 0.0:
+                theta -= scaled_grad  # v = -eta g is never read again: not stored
+                continue
             v *= mu
             v -= scaled_grad  # v <- mu v - eta g
             if self.nesterov:
