@@ -41,6 +41,11 @@ from ._optimizers import SGD, Adam
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _PREDICT_CHUNK_ROWS = 4096
+_NON_FINITE_MESSAGE = (
+    "Solver produced non-finite parameter weights ({detail}). The input data may "
+    "contain large values and need to be preprocessed, or the learning rate or "
+    "alpha may be too large."
+)
 
 
 def _pack(arrays):
@@ -498,7 +503,14 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _set_classes(self, y, classes):
         """Set ``classes_`` and the target type from ``y`` (or ``classes``)."""
-        if type_of_target(y) == "multilabel-indicator":
+        target_type = type_of_target(y)
+        if target_type == "multiclass-multioutput":
+            raise ValueError(
+                "y has several columns of class labels (multiclass-multioutput), "
+                "which is not supported: give one column of labels, or a multilabel "
+                "indicator matrix of 0 and 1."
+            )
+        if target_type == "multilabel-indicator":
             self.classes_ = np.arange(y.shape[1])
             self._target_type = "multilabel-indicator"
             return
@@ -506,7 +518,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         if self.classes_.shape[0] < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the "
-                f"data, but the data contains only one class: {self.classes_[0]!r}."
+                f"data, but the data contains only one class: {self.classes_[0]}."
             )
         self._target_type = "binary" if self.classes_.shape[0] == 2 else "multiclass"
 
@@ -540,17 +552,32 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         return one_hot
 
     def _outputs(self, X):
-        """Network outputs for validated ``X``, computed in chunks of rows."""
-        n_samples = X.shape[0]
-        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-        outputs = np.empty((n_samples, self.n_outputs_), dtype=dtype)
-        for start in range(0, n_samples, _PREDICT_CHUNK_ROWS):
-            rows = slice(start, start + _PREDICT_CHUNK_ROWS)
-            outputs[rows] = self._forward(self.coefs_, self.intercepts_, X[rows])[-1]
-        return outputs
+        """Network outputs for validated ``X``, computed in chunks of rows.
 
-    def _forward(self, coefs, intercepts, X):
-        return forward(coefs, intercepts, X, self.activation, self.out_activation_)
+        Inputs so extreme that a unit's value is undetermined (overflow to
+        ``inf - inf``) give outputs meaning "no preference": 0.5 for logistic
+        units, ``1 / n_outputs`` for softmax units.
+        """
+        n_samples = X.shape[0]
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        outputs = np.empty((n_samples, self.n_outputs_), dtype=dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, n_samples, _PREDICT_CHUNK_ROWS):
+                rows = slice(start, start + _PREDICT_CHUNK_ROWS)
+                outputs[rows] = forward(
+                    self.coefs_,
+                    self.intercepts_,
+                    X[rows],
+                    self.activation,
+                    self.out_activation_,
+                )[-1]
+        undetermined = np.isnan(outputs).any(axis=1)
+        if undetermined.any():
+            no_preference = (
+                0.5 if self.out_activation_ == "logistic" else 1 / self.n_outputs_
+            )
+            outputs[undetermined] = no_preference
+        return outputs
 
     def _outputs_to_proba(self, outputs):
         """Turn output-unit values into class probabilities."""
@@ -598,7 +625,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, X_val, y_val, incremental, classes=None):
         hidden_layer_sizes = np.atleast_1d(self.hidden_layer_sizes).tolist()
-        if not all(isinstance(s, Integral) and s > 0 for s in hidden_layer_sizes):
+        if not all(isinstance(s, Integral) for s in hidden_layer_sizes):
+            raise ValueError(
+                "hidden_layer_sizes must be positive integers, got "
+                f"{hidden_layer_sizes}."
+            )
+        if not all(s > 0 for s in hidden_layer_sizes):
             raise ValueError(
                 f"hidden_layer_sizes must be > 0, got {hidden_layer_sizes}."
             )
@@ -643,19 +675,18 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
-        if self.solver in _STOCHASTIC_SOLVERS:
-            self._fit_stochastic(
-                X, Y, sample_weight, validation, incremental, random_state
-            )
-        else:
-            self._fit_lbfgs(X, Y, sample_weight, validation, layer_units)
+        # Overflow while diverging is reported once, as the ValueError below,
+        # rather than as a stream of RuntimeWarnings.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if self.solver in _STOCHASTIC_SOLVERS:
+                self._fit_stochastic(
+                    X, Y, sample_weight, validation, incremental, random_state
+                )
+            else:
+                self._fit_lbfgs(X, Y, sample_weight, validation, layer_units)
 
         if not all(np.isfinite(p).all() for p in self.coefs_ + self.intercepts_):
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed, or the learning "
-                "rate may be too large."
-            )
+            raise ValueError(_NON_FINITE_MESSAGE.format(detail="after training"))
         return self
 
     def _check_partial_fit_classes(self, classes):
@@ -697,11 +728,19 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 if sample_weight is None
                 else sample_weight * class_sample_weight
             ).astype(X.dtype)
-        if sample_weight is not None and not sample_weight.sum() > 0:
-            raise ValueError(
-                "The sample weights (times the class weights) sum to zero: at least "
-                "one sample must have a positive weight."
-            )
+        if sample_weight is not None:
+            with np.errstate(over="ignore"):
+                total = sample_weight.sum()
+            if not total > 0:
+                raise ValueError(
+                    "The sample weights (times the class weights) sum to zero: at "
+                    "least one sample must have a positive weight."
+                )
+            if not np.finfo(sample_weight.dtype).tiny <= total < np.inf:
+                raise ValueError(
+                    f"The sample weights (times the class weights) sum to {total}, "
+                    "too close to zero or infinity to train on: rescale them."
+                )
         return sample_weight
 
     def _class_sample_weight(self, y, sample_weight):
@@ -879,10 +918,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 self.loss_curve_.append(train_loss)
                 if not np.isfinite(train_loss):
                     raise ValueError(
-                        "Solver produced non-finite parameter weights: the training "
-                        f"loss is {train_loss} at epoch {self.n_iter_}. The input "
-                        "data may contain large values and need to be preprocessed, "
-                        "or the learning rate may be too large."
+                        _NON_FINITE_MESSAGE.format(
+                            detail=f"loss {train_loss} at epoch {self.n_iter_}"
+                        )
                     )
                 record = {
                     "epoch": len(self.history_) + 1,
@@ -1091,6 +1129,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             final_vector = result.x
             self.n_iter_ = min(result.nit, self.max_iter)
             self.loss_ = float(result.fun)
+            if not np.isfinite(self.loss_):
+                raise ValueError(
+                    _NON_FINITE_MESSAGE.format(detail=f"loss {self.loss_}")
+                )
             if result.status != 0:
                 warnings.warn(
                     f"lbfgs failed to converge after {self.n_iter_} iteration(s) "

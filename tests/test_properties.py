@@ -136,9 +136,13 @@ def test_fit_predict_properties(problem):
         np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
         np.testing.assert_array_equal(predictions, est.classes_[proba.argmax(axis=1)])
         assert predictions.dtype == y.dtype
-    np.testing.assert_allclose(
-        est.predict_proba(X[:1]), proba[:1], rtol=1e-4, atol=1e-6
-    )
+    if max(np.abs(c).max() for c in est.coefs_) < 1e6:
+        # A row's probabilities do not depend on the other rows. (Training that
+        # blew the weights up to overflow leaves undetermined values, inf - inf,
+        # whose resolution depends on BLAS's summation order.)
+        np.testing.assert_allclose(
+            est.predict_proba(X[:1]), proba[:1], rtol=1e-4, atol=1e-6
+        )
     assert 0 <= est.score(X, y) <= 1
 
 
