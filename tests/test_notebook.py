@@ -9,21 +9,11 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 
 from skscratch import ScratchMLPClassifier
+from skscratch.__main__ import NOTEBOOK_CONFIG as DEMO_CONFIG
 
 from . import notebook_reference as nb
 
-NOTEBOOK_CONFIG = dict(
-    hidden_layer_sizes=(10,),
-    activation="logistic",
-    loss="squared_error",
-    init="uniform",
-    solver="sgd",
-    learning_rate_init=1.0,
-    momentum=0.0,
-    alpha=0.0,
-    batch_size=1,
-    max_iter=10,
-)
+NOTEBOOK_CONFIG = {**DEMO_CONFIG, "max_iter": 10}
 
 
 @pytest.fixture(scope="module")
