@@ -443,9 +443,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             Class probabilities in the order of ``classes_``; each row sums to 1
             (for multilabel targets, the probability of each label).
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=("csr", "csc"), reset=False)
-        return self._outputs_to_proba(self._outputs(X))
+        return self._outputs_to_proba(self._validated_outputs(X))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
@@ -478,9 +476,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             Predicted labels: the class of highest probability, or for
             multilabel targets each label whose probability exceeds 0.5.
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=("csr", "csc"), reset=False)
-        predicted = self._predicted_indices(self._outputs(X))
+        predicted = self._predicted_indices(self._validated_outputs(X))
         if self._target_type == "multilabel-indicator":
             return predicted
         return self.classes_[predicted]
@@ -550,6 +546,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         one_hot = np.zeros((y.shape[0], self.classes_.shape[0]), dtype=dtype)
         one_hot[np.arange(y.shape[0]), indices] = 1
         return one_hot
+
+    def _validated_outputs(self, X):
+        """Check that the model is fitted, validate ``X``, return the outputs."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=("csr", "csc"), reset=False)
+        return self._outputs(X)
 
     def _outputs(self, X):
         """Network outputs for validated ``X``, computed in chunks of rows.
