@@ -4,6 +4,7 @@ pytest turns every RuntimeWarning (overflow, invalid value, division by zero)
 into an error, so each test here also checks that no such warning escapes.
 """
 
+import copy
 import warnings
 
 import numpy as np
@@ -214,6 +215,41 @@ def test_predict_proba_finite_at_extreme_inputs(
     assert predictions.shape[0] == X.shape[0]
 
 
+NO_PREFERENCE = {
+    "binary": [0.5, 0.5],
+    "multiclass": [1 / 3] * 3,
+    "multilabel": [0.5] * 3,
+}
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize("loss", LOSS_NAMES)
+@pytest.mark.parametrize("activation", ["identity", "relu"])
+def test_undetermined_rows_get_no_preference_outputs(
+    fitted_models, activation, loss, target
+):
+    est = copy.deepcopy(fitted_models[activation, loss, target])
+    # On the first row, hidden units 0 and 1 overflow to +inf (4 * 1e308), and
+    # every output unit gets inf - inf from them: undetermined, in any summation
+    # order and with or without fused multiply-add. The second row is ordinary.
+    est.coefs_[0][:] = 0
+    est.coefs_[0][0, :2] = 4.0
+    est.coefs_[1][0] = 1.0
+    est.coefs_[1][1] = -1.0
+    X_undetermined = np.array([[1e308, 0.0, 0.0, 0.0], X[0]])
+    proba = est.predict_proba(X_undetermined)
+    np.testing.assert_allclose(proba[0], NO_PREFERENCE[target], rtol=1e-15)
+    np.testing.assert_allclose(proba[1], est.predict_proba(X[:1])[0], rtol=1e-12)
+    np.testing.assert_allclose(
+        est.predict_log_proba(X_undetermined[:1]), np.log(proba[:1]), rtol=1e-15
+    )
+    predictions = est.predict(X_undetermined[:1])
+    if target == "multilabel":
+        np.testing.assert_array_equal(predictions, [[0, 0, 0]])
+    else:
+        np.testing.assert_array_equal(predictions, est.classes_[:1])
+
+
 def test_predict_proba_on_ordinary_inputs_has_finite_log(fitted_models):
     for est in fitted_models.values():
         assert np.isfinite(est.predict_log_proba(X)).all()
@@ -252,26 +288,14 @@ def test_fit_on_tiny_inputs_without_warnings(activation, solver, target, scale):
     _check_probabilities(est, target, est.predict_proba(X))
 
 
-# Overflow in the forward pass and in Adam's second moment currently emits
-# RuntimeWarnings on these inputs (see tests/_pending_reliability.py); what is
-# pinned down here is the outcome: finite weights or the documented ValueError.
-HUGE_FIT_CASES = [
-    (activation, loss, solver)
-    for activation in ACTIVATIONS
-    for loss in LOSS_NAMES
-    for solver in ("sgd", "adam", "lbfgs")
-    # L-BFGS on unbounded units with log-loss currently ends with loss_ = nan
-    # (tests/_pending_reliability.py).
-    if not (
-        solver == "lbfgs" and loss == "log_loss" and activation in ("identity", "relu")
-    )
-]
-
-
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+# Overflow on the way (forward pass, Adam's second moment, L-BFGS's line
+# search) must not escape as a RuntimeWarning: the outcome is finite weights
+# and a finite loss, or the documented ValueError with the model left unfitted.
 @pytest.mark.parametrize("scale", ["huge", "minus_huge", "mixed"])
 @pytest.mark.parametrize("target", sorted(TARGETS))
-@pytest.mark.parametrize(("activation", "loss", "solver"), HUGE_FIT_CASES)
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+@pytest.mark.parametrize("loss", LOSS_NAMES)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_fit_on_huge_inputs_is_finite_or_raises(
     activation, loss, solver, target, scale
 ):
@@ -286,6 +310,29 @@ def test_fit_on_huge_inputs_is_finite_or_raises(
     est = _fit_or_non_finite_error(params, X * SCALES[scale], TARGETS[target])
     if est is not None:
         _check_probabilities(est, target, est.predict_proba(X))
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_adam_on_huge_inputs_trains(target):
+    params = {"hidden_layer_sizes": (5,), "max_iter": 5, "random_state": 0}
+    est = _fit_or_non_finite_error(params, X * SCALES["huge"], TARGETS[target])
+    assert est is not None
+    assert len(est.loss_curve_) == 5
+    _check_probabilities(est, target, est.predict_proba(X))
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_huge_alpha_is_finite_or_raises(solver):
+    params = {
+        "hidden_layer_sizes": (3,),
+        "solver": solver,
+        "alpha": 1e308,
+        "max_iter": 5,
+        "random_state": 0,
+    }
+    est = _fit_or_non_finite_error(params, X, y)
+    if est is not None:
+        _check_probabilities(est, "multiclass", est.predict_proba(X))
 
 
 # ------------------------------------------------------------ KeyboardInterrupt
