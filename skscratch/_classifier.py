@@ -499,14 +499,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _set_classes(self, y, classes):
         """Set ``classes_`` and the target type from ``y`` (or ``classes``)."""
-        target_type = type_of_target(y)
-        if target_type == "multiclass-multioutput":
-            raise ValueError(
-                "y has several columns of class labels (multiclass-multioutput), "
-                "which is not supported: give one column of labels, or a multilabel "
-                "indicator matrix of 0 and 1."
-            )
-        if target_type == "multilabel-indicator":
+        if type_of_target(y) == "multilabel-indicator":
             self.classes_ = np.arange(y.shape[1])
             self._target_type = "multilabel-indicator"
             return
@@ -518,15 +511,15 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         self._target_type = "binary" if self.classes_.shape[0] == 2 else "multiclass"
 
-    def _encode(self, y, dtype):
-        """One-hot encode labels ``y``: one column per output unit, in ``dtype``."""
+    def _encode(self, y):
+        """One-hot encode labels ``y``: a boolean column per output unit."""
         if self._target_type == "multilabel-indicator":
             if y.ndim != 2 or y.shape[1] != self.classes_.shape[0]:
                 raise ValueError(
                     f"y has {y.shape[1] if y.ndim == 2 else 1} labels per sample; "
                     f"the model was fitted with {self.classes_.shape[0]}."
                 )
-            return np.asarray(y, dtype=dtype)
+            return np.asarray(y, dtype=bool)
         if y.ndim != 1:
             raise ValueError(
                 "y is a label indicator matrix but the model was fitted on "
@@ -542,9 +535,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"{np.unique(y[~known]).tolist()}."
             )
         if self._target_type == "binary" and self.loss == "log_loss":
-            return (indices == 1).astype(dtype)[:, np.newaxis]
-        one_hot = np.zeros((y.shape[0], self.classes_.shape[0]), dtype=dtype)
-        one_hot[np.arange(y.shape[0]), indices] = 1
+            return (indices == 1)[:, np.newaxis]
+        one_hot = np.zeros((y.shape[0], self.classes_.shape[0]), dtype=bool)
+        one_hot[np.arange(y.shape[0]), indices] = True
         return one_hot
 
     def _validated_outputs(self, X):
@@ -659,11 +652,17 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        if type_of_target(y) == "multiclass-multioutput":
+            raise ValueError(
+                "y has several columns of class labels (multiclass-multioutput), "
+                "which is not supported: give one column of labels, or a multilabel "
+                "indicator matrix of 0 and 1."
+            )
         if first_pass:
             self._set_classes(y, classes)
         elif self.warm_start and not incremental:
             self._check_warm_start_classes(y)
-        Y = self._encode(y, X.dtype)
+        Y = self._encode(y)
         sample_weight = self._sample_weight(sample_weight, X, y)
         validation = self._validation_data(X_val, y_val, X.dtype)
 
@@ -790,7 +789,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"X_val and y_val have different numbers of samples: "
                 f"{X_val.shape[0]} and {y_val.shape[0]}."
             )
-        return X_val, self._encode(y_val, dtype)
+        return X_val, self._encode(y_val)
 
     def _initialize(self, layer_units, random_state, dtype):
         """First fit: draw the weights and reset every fitted attribute."""
@@ -805,17 +804,20 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.loss_curve_ = []
         self.history_ = History()
         self._no_improvement_count = 0
-        self._best_coefs = [c.copy() for c in self.coefs_]
-        self._best_intercepts = [b.copy() for b in self.intercepts_]
         self.validation_scores_ = None
         self.best_validation_score_ = None
-        if self.early_stopping:
+        self.best_loss_ = None if self.early_stopping else np.inf
+        for name in ("_optimizer", "_best_coefs", "_best_intercepts"):
+            if hasattr(self, name):
+                delattr(self, name)
+        self._start_early_stopping()
+
+    def _start_early_stopping(self):
+        """With early stopping, remember the weights as the best so far."""
+        if self.early_stopping and self.best_validation_score_ is None:
             self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        else:
-            self.best_loss_ = np.inf
-        if hasattr(self, "_optimizer"):
-            del self._optimizer
+            self._best_coefs = [c.copy() for c in self.coefs_]
+            self._best_intercepts = [b.copy() for b in self.intercepts_]
 
     def _resume(self, layer_units):
         """Warm start or partial_fit: train on copies of the current state.
@@ -838,6 +840,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             self.validation_scores_ = list(self.validation_scores_)
         if hasattr(self, "_optimizer"):
             self._optimizer = copy.deepcopy(self._optimizer)
+        self._start_early_stopping()
 
     def _make_optimizer(self, params):
         if self.solver == "sgd":
@@ -922,6 +925,13 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                     raise ValueError(
                         _NON_FINITE_MESSAGE.format(
                             detail=f"loss {train_loss} at epoch {self.n_iter_}"
+                        )
+                    )
+                if not self._optimizer.state_is_finite():
+                    raise ValueError(
+                        _NON_FINITE_MESSAGE.format(
+                            detail="the optimizer's gradient statistics overflowed "
+                            f"at epoch {self.n_iter_}"
                         )
                     )
                 record = {

@@ -64,7 +64,7 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
         estimator = clone(estimator).set_params(max_iter=1)
         _fit_quietly(estimator, X, y, sample_weight)
     X = np.asarray(X, dtype=np.float64)
-    Y = estimator._encode(np.asarray(y), np.float64)
+    Y = estimator._encode(np.asarray(y))
     if sample_weight is not None:
         sample_weight = estimator._sample_weight(sample_weight, X, np.asarray(y))
     coefs = [c.astype(np.float64) for c in estimator.coefs_]

@@ -3,8 +3,9 @@
 A :class:`Loss` bundles three things that only make sense together:
 
 - ``output_activation``: the name of the output layer's activation ``f_L``;
-- ``per_sample(Y, A)``: the loss of each sample, given the targets ``Y``
-  (one column per output unit) and the network's outputs ``A = f_L(z_L)``;
+- ``per_sample(Y, A)``: the loss of each sample, given the targets ``Y`` (one
+  column per output unit, boolean or 0/1) and the network's outputs
+  ``A = f_L(z_L)``;
 - ``output_delta(Y, A)``: ``dL_i / dz_L``, the error of the output layer for each
   sample ``i`` (equation BP1), which starts backpropagation.
 
@@ -50,9 +51,9 @@ def categorical_cross_entropy(Y, A):
 
 
 def binary_cross_entropy(Y, A):
-    """``-sum_k [y_k log a_k + (1 - y_k) log(1 - a_k)]`` for each row."""
+    """``-sum_k [y_k log a_k + (1 - y_k) log(1 - a_k)]`` for each row (0/1 ``Y``)."""
     A = _clip_probabilities(A)
-    return -(Y * np.log(A) + (1 - Y) * np.log1p(-A)).sum(axis=1)
+    return -np.where(Y, np.log(A), np.log1p(-A)).sum(axis=1)
 
 
 def half_squared_error(Y, A):

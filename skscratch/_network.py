@@ -75,8 +75,13 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
             neurons = random_state.uniform(0.0, 1.0, (fan_out, fan_in + 1))
             coef, intercept = neurons[:, :-1].T, neurons[:, -1]
         else:
-            coef, intercept = init(fan_in, fan_out, random_state)
-            coef, intercept = np.asarray(coef), np.asarray(intercept)
+            drawn = init(fan_in, fan_out, random_state)
+            if not (isinstance(drawn, tuple | list) and len(drawn) == 2):
+                raise TypeError(
+                    "init must return a pair (coef, intercept) of arrays of shapes "
+                    f"{(fan_in, fan_out)} and {(fan_out,)}; got {type(drawn).__name__}."
+                )
+            coef, intercept = np.asarray(drawn[0]), np.asarray(drawn[1])
             if coef.shape != (fan_in, fan_out) or intercept.shape != (fan_out,):
                 raise ValueError(
                     f"init must return a coef of shape {(fan_in, fan_out)} and an "

@@ -35,6 +35,14 @@ class _Optimizer:
         state.pop("_scratch", None)
         return state
 
+    def state_is_finite(self):
+        """Whether every array the optimizer carries between steps is finite.
+
+        Squared gradients that overflow (Adam) or velocities that blow up would
+        otherwise freeze or wreck training without a non-finite weight to show.
+        """
+        return all(np.isfinite(array).all() for array in self._state_arrays())
+
 
 class SGD(_Optimizer):
     r"""Stochastic gradient descent with momentum and a learning-rate schedule.
@@ -87,6 +95,9 @@ class SGD(_Optimizer):
         self.power_t = float(power_t)
         self.velocities = [np.zeros_like(p) for p in params]
 
+    def _state_arrays(self):
+        return self.velocities
+
     def step(self, params, grads):
         """Apply one update to ``params`` (in place) from their gradients ``grads``."""
         mu, eta = self.momentum, self.learning_rate
@@ -109,8 +120,8 @@ class SGD(_Optimizer):
     def end_epoch(self, samples_seen):
         """Update the learning rate after an epoch (``"invscaling"`` only)."""
         if self.schedule == "invscaling":
-            self.learning_rate = (
-                self.learning_rate_init / (samples_seen + 1) ** self.power_t
+            self.learning_rate = self.learning_rate_init / float(
+                np.power(samples_seen + 1.0, self.power_t)
             )
 
     def stop_or_decay(self):
@@ -167,6 +178,9 @@ class Adam(_Optimizer):
         self.t = 0
         self.first_moments = [np.zeros_like(p) for p in params]
         self.second_moments = [np.zeros_like(p) for p in params]
+
+    def _state_arrays(self):
+        return self.first_moments + self.second_moments
 
     def step(self, params, grads):
         """Apply one update to ``params`` (in place) from their gradients ``grads``."""
