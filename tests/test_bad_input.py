@@ -161,14 +161,13 @@ CATALOGUE = [
         fit(X, np.c_[y, y]),
         ValueError,
         MULTIOUTPUT_MESSAGE,
-        starts=("new", "fitted"),
     ),
     Row(
         "partial_fit_multiclass_multioutput_y",
         partial_fit(X, np.c_[y, y], classes=[0, 1, 2]),
         ValueError,
         MULTIOUTPUT_MESSAGE,
-        starts=("new",),
+        starts=("new", "partial"),
     ),
     # ------------------------------------------------------------ sample_weight
     Row(
@@ -308,6 +307,15 @@ CATALOGUE = [
         ValueError,
         r"intercept of shape \(3,\); got \(4, 3\) and \(4,\)",
         set_params={"init": _bad_init(0, 1)},
+        starts=("new", "fitted"),
+    ),
+    Row(
+        "init_returning_none",
+        FIT,
+        TypeError,
+        r"^init must return a pair \(coef, intercept\) of arrays of shapes "
+        r"\(4, 3\) and \(3,\); got NoneType\.$",
+        set_params={"init": lambda fan_in, fan_out, random_state: None},
         starts=("new", "fitted"),
     ),
     Row(

@@ -313,12 +313,31 @@ def test_fit_on_huge_inputs_is_finite_or_raises(
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
-def test_adam_on_huge_inputs_trains(target):
-    params = {"hidden_layer_sizes": (5,), "max_iter": 5, "random_state": 0}
-    est = _fit_or_non_finite_error(params, X * SCALES["huge"], TARGETS[target])
-    assert est is not None
-    assert len(est.loss_curve_) == 5
-    _check_probabilities(est, target, est.predict_proba(X))
+def test_adam_whose_squared_gradients_overflow_raises(target):
+    # Gradients around 1e300 square to inf: Adam's steps would be 0 from then
+    # on, freezing the weights without any non-finite weight to show for it.
+    est = ScratchMLPClassifier(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+    with pytest.raises(
+        ValueError,
+        match=r"^Solver produced non-finite parameter weights \(the optimizer's "
+        r"gradient statistics overflowed at epoch 1\)\.",
+    ):
+        est.fit(X * SCALES["huge"], TARGETS[target])
+    assert not hasattr(est, "coefs_")
+
+
+def test_huge_power_t_learning_rate_underflows_to_zero():
+    est = ScratchMLPClassifier(
+        hidden_layer_sizes=(5,),
+        solver="sgd",
+        learning_rate="invscaling",
+        power_t=1e3,
+        max_iter=3,
+        random_state=0,
+    ).fit(X, y)
+    assert est.history_[:, "learning_rate"] == [1e-3, 0.0, 0.0]
+    assert all(np.isfinite(p).all() for p in est.coefs_ + est.intercepts_)
+    _check_probabilities(est, "multiclass", est.predict_proba(X))
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
