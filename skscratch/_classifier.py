@@ -63,6 +63,30 @@ def _unpack(vector, shapes, dtype):
     return arrays
 
 
+class _EpochCheckpoint:
+    """The weights and optimizer state at the end of the last completed epoch.
+
+    Saved into the same buffers after every epoch and restored when training is
+    interrupted, so that an interrupted fit keeps the last completed epoch.
+    """
+
+    def __init__(self, params, optimizer):
+        self._optimizer = optimizer
+        self._live = params + optimizer.state_arrays()
+        self._saved = [array.copy() for array in self._live]
+        self._counters = optimizer.counters()
+
+    def save(self):
+        for saved, live in zip(self._saved, self._live, strict=True):
+            np.copyto(saved, live)
+        self._counters = self._optimizer.counters()
+
+    def restore(self):
+        for saved, live in zip(self._saved, self._live, strict=True):
+            np.copyto(live, saved)
+        vars(self._optimizer).update(self._counters)
+
+
 class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     """Multilayer perceptron classifier with backpropagation written from scratch.
 
@@ -906,7 +930,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         n_samples = Y.shape[0] if train_rows is None else train_rows.shape[0]
         batch_size = self._batch_size(n_samples)
         order = np.arange(n_samples)
-        checkpoint = self._checkpoint()
+        checkpoint = _EpochCheckpoint(params, self._optimizer)
         self.n_iter_ = 0
         try:
             for _ in range(self.max_iter):
@@ -945,7 +969,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 self._optimizer.end_epoch(self.t_)
                 record["duration"] = time.perf_counter() - start_time
                 self._log_epoch(record)
-                checkpoint = self._checkpoint()
+                checkpoint.save()
 
                 if self._no_improvement_count > self.n_iter_no_change:
                     what = (
@@ -971,7 +995,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                         stacklevel=2,
                     )
         except KeyboardInterrupt:
-            self._restore(checkpoint)
+            checkpoint.restore()
             warnings.warn("Training interrupted by user.", stacklevel=2)
 
         if self.early_stopping:
@@ -1049,21 +1073,6 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                     f", validation score = {record['valid_score']:.6f}"
                 )
             print(line)
-
-    def _checkpoint(self):
-        """Copies of the state at the end of an epoch (restored on interrupt)."""
-        return (
-            [c.copy() for c in self.coefs_],
-            [b.copy() for b in self.intercepts_],
-            copy.deepcopy(self._optimizer),
-        )
-
-    def _restore(self, checkpoint):
-        coefs, intercepts, self._optimizer = checkpoint
-        for param, saved in zip(
-            self.coefs_ + self.intercepts_, coefs + intercepts, strict=True
-        ):
-            param[...] = saved
 
     def _fit_lbfgs(self, X, Y, sample_weight, validation, layer_units):
         shapes = [*pairwise(layer_units), *((n,) for n in layer_units[1:])]

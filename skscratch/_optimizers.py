@@ -35,6 +35,14 @@ class _Optimizer:
         state.pop("_scratch", None)
         return state
 
+    def counters(self):
+        """The scalar part of the state (step count, current learning rate)."""
+        return {name: getattr(self, name) for name in self._counter_names}
+
+    def state_arrays(self):
+        """The arrays carried from one step to the next, updated in place."""
+        return self._state_arrays()
+
     def state_is_finite(self):
         """Whether every array the optimizer carries between steps is finite.
 
@@ -94,6 +102,8 @@ class SGD(_Optimizer):
         self.nesterov = nesterov
         self.power_t = float(power_t)
         self.velocities = [np.zeros_like(p) for p in params]
+
+    _counter_names = ("learning_rate",)
 
     def _state_arrays(self):
         return self.velocities
@@ -178,6 +188,8 @@ class Adam(_Optimizer):
         self.t = 0
         self.first_moments = [np.zeros_like(p) for p in params]
         self.second_moments = [np.zeros_like(p) for p in params]
+
+    _counter_names = ("t", "learning_rate")
 
     def _state_arrays(self):
         return self.first_moments + self.second_moments
