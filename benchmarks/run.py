@@ -34,6 +34,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.utils.estimator_checks import check_estimator
 
 from skscratch import ScratchMLPClassifier
+from skscratch.__main__ import NOTEBOOK_CONFIG
 
 IMPLEMENTATIONS = {"skscratch": ScratchMLPClassifier, "sklearn": MLPClassifier}
 
@@ -340,15 +341,7 @@ def case_notebook(config):
     y_train = digits.target[:n_train]
     epochs = 10
     notebook_model = ScratchMLPClassifier(
-        hidden_layer_sizes=(10,),
-        activation="logistic",
-        loss="squared_error",
-        init="uniform",
-        solver="sgd",
-        momentum=0.0,
-        alpha=0.0,
-        learning_rate_init=1.0,
-        batch_size=50,
+        **{**NOTEBOOK_CONFIG, "batch_size": 50},
         max_iter=epochs,
         tol=0.0,
         n_iter_no_change=10**9,
