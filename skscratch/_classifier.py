@@ -398,7 +398,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data (CSR or CSC sparse matrices are accepted).
+            Training data. A float32 or float64 array is used as it is, never
+            copied as a whole (other dtypes are converted to float64). Sparse
+            CSR and CSC matrices are accepted (CSC is converted to CSR once, for
+            row batches).
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a label indicator matrix for multilabel targets.
         sample_weight : array-like of shape (n_samples,), default=None
