@@ -189,3 +189,15 @@ def test_init_callable_sets_the_starting_weights(digits):
 
     small_clf(init=init, hidden_layer_sizes=(6, 5)).fit(X, y)
     assert drawn == [(64, 6), (6, 5), (5, 10)]
+
+
+def test_train_score_is_measured_on_each_batch_before_its_update(digits):
+    X, y = digits
+    # With one batch per epoch, epoch k is scored with the weights of epoch k - 1.
+    params = dict(
+        batch_size=len(y), shuffle=False, solver="sgd", learning_rate_init=0.5
+    )
+    three = small_clf(max_iter=3, **params).fit(X, y)
+    for epochs in (1, 2):
+        earlier = small_clf(max_iter=epochs, **params).fit(X, y)
+        assert three.history_[epochs, "train_score"] == earlier.score(X, y)
