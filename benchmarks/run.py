@@ -225,14 +225,9 @@ def case_predict(config, X, y):
         name: peak_memory(lambda model=model: model.predict(X_million))
         for name, model in small_models.items()
     }
-    memory = {
-        "case": f"peak memory of predict, {config.predict_rows:,} x 64 (MiB)",
-        "skscratch": peaks["skscratch"] / 2**20,
-        "sklearn": peaks["sklearn"] / 2**20,
-        "ratio": peaks["sklearn"] / peaks["skscratch"],
-        "unit": "MiB",
-        "input_mib": X_million.nbytes / 2**20,
-    }
+    memory = memory_row(
+        f"peak memory of predict, {config.predict_rows:,} x 64 (MiB)", peaks, X_million
+    )
     return [throughput, memory]
 
 
@@ -243,8 +238,15 @@ def case_fit_memory(X, y):
         name: peak_memory(fit_function(cls, params, X, y))
         for name, cls in IMPLEMENTATIONS.items()
     }
+    return memory_row(
+        f"peak memory of fit, {X.shape[0]:,} x 784 float64 (MiB)", peaks, X
+    )
+
+
+def memory_row(case, peaks, X):
+    """A result row of peak memory in MiB, with the input's size beside it."""
     return {
-        "case": f"peak memory of fit, {X.shape[0]:,} x 784 float64 (MiB)",
+        "case": case,
         "skscratch": peaks["skscratch"] / 2**20,
         "sklearn": peaks["sklearn"] / 2**20,
         "ratio": peaks["sklearn"] / peaks["skscratch"],

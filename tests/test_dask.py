@@ -6,12 +6,13 @@ they would to remote workers.
 """
 
 import joblib
-import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 from sklearn.model_selection import GridSearchCV
 
 from skscratch import ScratchMLPClassifier
+
+from .test_parallel import assert_same_search
 
 distributed = pytest.importorskip("dask.distributed")
 
@@ -58,13 +59,5 @@ def test_grid_search_on_dask_cluster_equals_sequential(client):
     assert task_stream.data
     assert used_workers <= set(client.scheduler_info()["workers"])
 
-    for key in ("mean_test_score", "std_test_score", "rank_test_score"):
-        np.testing.assert_array_equal(
-            search.cv_results_[key], expected.cv_results_[key]
-        )
-    assert search.best_params_ == expected.best_params_
-    np.testing.assert_array_equal(
-        search.best_estimator_.predict_proba(X),
-        expected.best_estimator_.predict_proba(X),
-    )
+    assert_same_search(search, expected, X)
     assert len(set(expected.cv_results_["mean_test_score"])) > 1

@@ -64,7 +64,8 @@ def sequential_search():
     return _sequential_search()
 
 
-def _assert_same_scores(search, reference):
+def assert_same_search(search, reference, X):
+    """Two fitted searches have identical scores, ranks and best models on X."""
     for key in ("mean_test_score", "std_test_score", "rank_test_score"):
         np.testing.assert_array_equal(
             search.cv_results_[key], reference.cv_results_[key]
@@ -86,7 +87,7 @@ def test_grid_search_in_parallel_equals_sequential(backend, sequential_search):
     with joblib.parallel_config(backend=backend):
         search = GridSearchCV(ScratchMLPClassifier(**PARAMS), GRID, cv=3, n_jobs=2)
         search.fit(X, y)
-    _assert_same_scores(search, sequential_search)
+    assert_same_search(search, sequential_search, X)
 
 
 @pytest.mark.parametrize("backend", ["loky", "threading"])
