@@ -18,7 +18,8 @@ relu        max(0, z)                               1 if a > 0 else 0
 because the loss module pairs it with the categorical cross-entropy whose
 output delta is simply ``a - y``.
 
-All functions are pure: they return new arrays and leave their input alone.
+All functions are pure: they leave their input alone and return their result
+(``identity`` returns its input itself).
 They are numerically stable for any finite input (no overflow warnings).
 """
 

@@ -84,7 +84,7 @@ class _EpochCheckpoint:
     def restore(self):
         for saved, live in zip(self._saved, self._live, strict=True):
             np.copyto(live, saved)
-        vars(self._optimizer).update(self._counters)
+        self._optimizer.set_counters(self._counters)
 
 
 class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
@@ -165,7 +165,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     early_stopping : bool, default=False
         Stop when the validation score stops improving, and keep the weights of
-        the best epoch. The validation data is ``X_val``, ``y_val`` if given to
+        the best epoch (with ``warm_start``, the best epoch of all the calls so
+        far). The validation data is ``X_val``, ``y_val`` if given to
         :meth:`fit`, otherwise a ``validation_fraction`` of the training data,
         drawn as MLPClassifier draws it (stratified for binary targets only).
         Stochastic solvers only.
@@ -210,7 +211,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         uses ``n_samples / (n_classes * np.bincount(y))``, with sample weights
         counted in (weighting a sample by ``k`` is the same as repeating it ``k``
         times); in :meth:`partial_fit` the counts are those of the data of that
-        call.
+        call. For multilabel targets only ``"balanced"`` is accepted: each
+        sample's weight is the product over labels of the balanced weight of its
+        0/1 value (scikit-learn's ``compute_sample_weight``), sample weights not
+        counted in.
 
     Attributes
     ----------
@@ -250,7 +254,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         Names of features seen during :term:`fit`, when they are all strings.
 
     n_iter_ : int
-        Number of epochs (iterations) run by the last call to fit.
+        Number of epochs (L-BFGS iterations) run by the last call to fit, or 1
+        after a call to partial_fit.
 
     n_layers_ : int
         Number of layers, input and output included.
@@ -405,7 +410,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a label indicator matrix for multilabel targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative sample weights.
+            Non-negative sample weights. A mini-batch whose weights are all zero
+            is skipped.
         X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
             Validation data, scored after every epoch (``history_``,
             ``validation_scores_``) and used by early stopping instead of an
@@ -443,7 +449,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             Class labels, or a label indicator matrix.
         classes : array-like of shape (n_classes,), default=None
             All the classes that can appear over all calls. Required on the
-            first call, ignored afterwards unless it differs (an error).
+            first call, ignored afterwards unless it differs (an error). For a
+            multilabel indicator ``y`` the labels are its columns.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights.
 
@@ -606,10 +613,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         if self._target_type == "multilabel-indicator":
             eps = np.finfo(outputs.dtype).eps
             return np.clip(outputs, eps, 1 - eps)
-        if self.loss == "log_loss":
-            if outputs.shape[1] == 1:
-                return np.hstack([1 - outputs, outputs])
+        if self.out_activation_ == "softmax":
             return outputs
+        if self.n_outputs_ == 1:
+            return np.hstack([1 - outputs, outputs])
         totals = outputs.sum(axis=1, keepdims=True)
         uniform = np.full_like(outputs, 1 / outputs.shape[1])
         return np.divide(outputs, totals, out=uniform, where=totals > 0)
@@ -687,8 +694,19 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         if first_pass:
             self._set_classes(y, classes)
-        elif self.warm_start and not incremental:
-            self._check_warm_start_classes(y)
+        else:
+            if self.loss != self._fitted_loss:
+                raise ValueError(
+                    f"loss={self.loss!r} differs from loss={self._fitted_loss!r} "
+                    "the model was fitted with; "
+                    + (
+                        "partial_fit cannot change it, fit a new model."
+                        if incremental
+                        else "set warm_start=False to fit a new network."
+                    )
+                )
+            if not incremental:
+                self._check_warm_start_classes(y)
         Y = self._encode(y)
         sample_weight = self._sample_weight(sample_weight, X, y)
         validation = self._validation_data(X_val, y_val, X.dtype)
@@ -699,7 +717,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         if first_pass:
             self._initialize(layer_units, random_state, X.dtype)
         else:
-            self._resume(layer_units)
+            self._resume(layer_units, incremental)
+        self._prepare_records(
+            validating=validation is not None or self._early_stopping_active
+        )
 
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
@@ -780,6 +801,11 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         as repeating it ``k`` times.
         """
         if self._target_type == "multilabel-indicator":
+            if self.class_weight != "balanced":
+                raise ValueError(
+                    "class_weight must be 'balanced' or None for multilabel targets; "
+                    "weigh samples with sample_weight instead."
+                )
             return compute_sample_weight(self.class_weight, y)
         indices = np.searchsorted(self.classes_, y)
         if self.class_weight == "balanced":
@@ -802,7 +828,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         return class_weights[indices]
 
     def _validation_data(self, X_val, y_val, dtype):
-        """Validate a user-supplied validation set; return (X_val, Y_val) or None."""
+        """Validate a user-supplied validation set: (X_val, Y_val, weights) or None."""
         if X_val is None:
             return None
         X_val = validate_data(
@@ -816,7 +842,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"X_val and y_val have different numbers of samples: "
                 f"{X_val.shape[0]} and {y_val.shape[0]}."
             )
-        return X_val, self._encode(y_val)
+        return X_val, self._encode(y_val), None
 
     def _initialize(self, layer_units, random_state, dtype):
         """First fit: draw the weights and reset every fitted attribute."""
@@ -826,6 +852,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.coefs_, self.intercepts_ = initialize_parameters(
             layer_units, self.init, self.activation, random_state, dtype
         )
+        self._fitted_loss = self.loss
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -833,20 +860,31 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         self._no_improvement_count = 0
         self.validation_scores_ = None
         self.best_validation_score_ = None
-        self.best_loss_ = None if self.early_stopping else np.inf
+        self.best_loss_ = None
         for name in ("_optimizer", "_best_coefs", "_best_intercepts"):
             if hasattr(self, name):
                 delattr(self, name)
-        self._start_early_stopping()
 
-    def _start_early_stopping(self):
-        """With early stopping, remember the weights as the best so far."""
-        if self.early_stopping and self.best_validation_score_ is None:
+    @property
+    def _early_stopping_active(self):
+        return self.early_stopping and self.solver in _STOCHASTIC_SOLVERS
+
+    def _prepare_records(self, validating):
+        """Set up what this call's stopping rule and records need.
+
+        Runs after a first initialisation and after a resume alike, so that a
+        warm start may turn early stopping on or off.
+        """
+        if validating and self.validation_scores_ is None:
+            self.validation_scores_ = []
+        if self._early_stopping_active and self.best_validation_score_ is None:
             self.best_validation_score_ = -np.inf
             self._best_coefs = [c.copy() for c in self.coefs_]
             self._best_intercepts = [b.copy() for b in self.intercepts_]
+        if not self._early_stopping_active and self.best_loss_ is None:
+            self.best_loss_ = np.inf
 
-    def _resume(self, layer_units):
+    def _resume(self, layer_units, incremental):
         """Warm start or partial_fit: train on copies of the current state.
 
         Training updates arrays in place; working on copies lets a failed call
@@ -854,10 +892,15 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         """
         expected = [c.shape for c in self.coefs_]
         if list(pairwise(layer_units)) != expected:
+            remedy = (
+                "partial_fit cannot change them; fit a new model"
+                if incremental
+                else "set warm_start=False to fit a new network"
+            )
             raise ValueError(
                 f"The network's layer sizes {layer_units} differ from those of the "
-                f"fitted model {[expected[0][0]] + [s[1] for s in expected]}; "
-                "set warm_start=False to fit a new network."
+                f"fitted model {[expected[0][0]] + [s[1] for s in expected]}: "
+                f"{remedy}."
             )
         self.coefs_ = [c.copy() for c in self.coefs_]
         self.intercepts_ = [b.copy() for b in self.intercepts_]
@@ -865,9 +908,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.history_ = History(self.history_)
         if self.validation_scores_ is not None:
             self.validation_scores_ = list(self.validation_scores_)
-        if hasattr(self, "_optimizer"):
+        if incremental and hasattr(self, "_optimizer"):
             self._optimizer = copy.deepcopy(self._optimizer)
-        self._start_early_stopping()
 
     def _make_optimizer(self, params):
         if self.solver == "sgd":
@@ -925,10 +967,6 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 Y[valid_rows],
                 None if sample_weight is None else sample_weight[valid_rows],
             )
-        elif validation is not None:
-            validation = (*validation, None)
-        if validation is not None and self.validation_scores_ is None:
-            self.validation_scores_ = []
 
         n_samples = Y.shape[0] if train_rows is None else train_rows.shape[0]
         batch_size = self._batch_size(n_samples)
@@ -947,7 +985,6 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = train_loss
-                self.loss_curve_.append(train_loss)
                 if not np.isfinite(train_loss):
                     raise ValueError(
                         _NON_FINITE_MESSAGE.format(
@@ -961,17 +998,18 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                             f"at epoch {self.n_iter_}"
                         )
                     )
-                record = {
-                    "epoch": len(self.history_) + 1,
-                    "train_loss": train_loss,
-                    "train_score": train_score,
-                    **self._validation_record(validation),
-                    "learning_rate": self._optimizer.learning_rate,
-                }
-                self._update_no_improvement_count(record)
+                self._record_epoch(
+                    {
+                        "epoch": len(self.history_) + 1,
+                        "train_loss": train_loss,
+                        "train_score": train_score,
+                        **self._validation_record(validation),
+                        "learning_rate": self._optimizer.learning_rate,
+                        "duration": time.perf_counter() - start_time,
+                    }
+                )
+                self._update_no_improvement_count()
                 self._optimizer.end_epoch(self.t_)
-                record["duration"] = time.perf_counter() - start_time
-                self._log_epoch(record)
                 checkpoint.save()
 
                 if self._no_improvement_count > self.n_iter_no_change:
@@ -1001,19 +1039,26 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             checkpoint.restore()
             warnings.warn("Training interrupted by user.", stacklevel=2)
 
-        if self.early_stopping:
+        if self._early_stopping_active:
             self.coefs_ = self._best_coefs
             self.intercepts_ = self._best_intercepts
 
     def _run_epoch(self, X, Y, sample_weight, rows, batch_size, params):
-        """One pass over ``X[rows]`` in mini-batches; returns (mean loss, accuracy)."""
+        """One pass over ``X[rows]`` in mini-batches; returns (mean loss, accuracy).
+
+        The accuracy is measured on each batch before its update, weighted by
+        the sample weights. A batch whose weights are all zero carries nothing
+        to learn: it is skipped and adds zero to the loss.
+        """
         n_samples = rows.shape[0]
         contiguous = rows[0] == 0 and np.array_equal(rows, np.arange(n_samples))
-        accumulated_loss = correct = 0.0
+        accumulated_loss = correct_weight = seen_weight = 0.0
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
             batch = slice(start, stop) if contiguous else rows[start:stop]
             batch_weight = None if sample_weight is None else sample_weight[batch]
+            if batch_weight is not None and not batch_weight.any():
+                continue
             objective, coef_grads, intercept_grads, activations = (
                 objective_and_gradients(
                     self.coefs_,
@@ -1027,9 +1072,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 )
             )
             accumulated_loss += objective * (stop - start)
-            correct += self._accuracy(activations[-1], Y[batch], None) * (stop - start)
+            weight = stop - start if batch_weight is None else float(batch_weight.sum())
+            accuracy = self._accuracy(activations[-1], Y[batch], batch_weight)
+            correct_weight += accuracy * weight
+            seen_weight += weight
             self._optimizer.step(params, coef_grads + intercept_grads)
-        return accumulated_loss / n_samples, correct / n_samples
+        return accumulated_loss / n_samples, correct_weight / seen_weight
 
     def _validation_record(self, validation):
         """Validation loss and accuracy of the current weights (empty if no data)."""
@@ -1044,11 +1092,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             "valid_score": self._accuracy(outputs, Y_val, weight_val),
         }
 
-    def _update_no_improvement_count(self, record):
+    def _update_no_improvement_count(self):
         """MLPClassifier's stopping rule, on validation score or training loss."""
-        if self.early_stopping:
-            score = record["valid_score"]
-            self.validation_scores_.append(score)
+        if self._early_stopping_active:
+            score = self.validation_scores_[-1]
             if score < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
             else:
@@ -1058,15 +1105,17 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 self._best_coefs = [c.copy() for c in self.coefs_]
                 self._best_intercepts = [b.copy() for b in self.intercepts_]
             return
-        if "valid_score" in record:
-            self.validation_scores_.append(record["valid_score"])
         if self.loss_curve_[-1] > self.best_loss_ - self.tol:
             self._no_improvement_count += 1
         else:
             self._no_improvement_count = 0
         self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
 
-    def _log_epoch(self, record):
+    def _record_epoch(self, record):
+        """Keep an epoch's record: loss curve, validation scores, history, verbose."""
+        self.loss_curve_.append(record["train_loss"])
+        if "valid_score" in record:
+            self.validation_scores_.append(record["valid_score"])
         self.history_.append(record)
         if self.verbose:
             line = f"Iteration {self.n_iter_}, loss = {record['train_loss']:.8f}"
@@ -1098,9 +1147,6 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             last_evaluation.update(vector=vector.copy(), outputs=activations[-1])
             return value, _pack(coef_grads + intercept_grads)
 
-        if validation is not None and self.validation_scores_ is None:
-            self.validation_scores_ = []
-        validation = None if validation is None else (*validation, None)
         state = {"vector": _pack(self.coefs_ + self.intercepts_)}
         state["time"] = time.perf_counter()
 
@@ -1126,10 +1172,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             }
             state["time"] = now
             self.n_iter_ += 1
-            self.loss_curve_.append(record["train_loss"])
-            if "valid_score" in record:
-                self.validation_scores_.append(record["valid_score"])
-            self._log_epoch(record)
+            self._record_epoch(record)
 
         self.n_iter_ = 0
         try:

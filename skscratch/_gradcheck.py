@@ -37,7 +37,8 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Targets.
     sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
+        Sample weights; the estimator's ``class_weight`` multiplies them, as in
+        ``fit``.
     epsilon : float, default=1e-6
         Step of the central differences.
 
@@ -65,8 +66,7 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
         _fit_quietly(estimator, X, y, sample_weight)
     X = np.asarray(X, dtype=np.float64)
     Y = estimator._encode(np.asarray(y))
-    if sample_weight is not None:
-        sample_weight = estimator._sample_weight(sample_weight, X, np.asarray(y))
+    sample_weight = estimator._sample_weight(sample_weight, X, np.asarray(y))
     coefs = [c.astype(np.float64) for c in estimator.coefs_]
     intercepts = [b.astype(np.float64) for b in estimator.intercepts_]
 

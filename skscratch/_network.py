@@ -1,7 +1,7 @@
 r"""The network's mathematics: initialisation, forward pass, backpropagation.
 
 Pure numpy, no scikit-learn. Every function takes the parameters it needs and
-returns new values; nothing is stored between calls.
+returns its results; nothing is stored between calls and no argument is changed.
 
 Notation (row-major, one sample per row, as in scikit-learn):
 
@@ -29,7 +29,6 @@ and backpropagation computes its gradient with the four equations
 from itertools import pairwise
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ._losses import LOSSES, mean_loss
@@ -130,7 +129,6 @@ def backward(
     hidden_activation,
     alpha,
     sample_weight,
-    out=None,
 ):
     """Backpropagate the output delta and return the gradient of the objective.
 
@@ -148,16 +146,11 @@ def backward(
         L2 penalty strength.
     sample_weight : ndarray of shape (n_samples,) or None
         Weight ``s_i`` of each sample; ``None`` means all ones.
-    out : tuple of two lists of ndarray, default=None
-        ``(coef_grads, intercept_grads)``: arrays shaped and typed like the
-        parameters to write the gradient into, for a training loop that reuses
-        them from one batch to the next. By default new arrays are returned.
 
     Returns
     -------
     coef_grads, intercept_grads : list of ndarray
-        ``dJ/dW^l`` and ``dJ/db^l`` for every layer, shaped like the parameters
-        (the arrays of ``out`` when it is given).
+        ``dJ/dW^l`` and ``dJ/db^l`` for every layer, shaped like the parameters.
 
     Examples
     --------
@@ -181,32 +174,18 @@ def backward(
         weight_sum = float(sample_weight.sum())
         delta = output_delta * sample_weight[:, np.newaxis]  # BP1, weighted
     n_layers = len(coefs)
-    if out is None:
-        coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
-    else:
-        coef_grads, intercept_grads = out
+    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
     for layer in range(n_layers - 1, -1, -1):
         W, a_prev = coefs[layer], activations[layer]
-        coef_grads[layer] = _matmul_into(a_prev.T, delta, coef_grads[layer])
+        coef_grads[layer] = a_prev.T @ delta
         if alpha:
             coef_grads[layer] += alpha * W
         coef_grads[layer] /= weight_sum  # BP4 + L2: (a^T delta + alpha W) / sum(s)
-        intercept_grads[layer] = np.sum(delta, axis=0, out=intercept_grads[layer])
-        intercept_grads[layer] /= weight_sum  # BP3: sum_i delta_i / sum(s)
+        intercept_grads[layer] = delta.sum(axis=0) / weight_sum  # BP3
         if layer > 0:
             delta = delta @ W.T
             delta *= f_prime(a_prev)  # BP2, f'(z) written with a = f(z)
     return coef_grads, intercept_grads
-
-
-def _matmul_into(A, B, out):
-    """``A @ B``, written into ``out`` when it is an array (``A`` may be sparse)."""
-    if out is None:
-        return A @ B
-    if sp.issparse(A):
-        out[...] = A @ B
-        return out
-    return np.matmul(A, B, out=out)
 
 
 def l2_penalty(coefs, alpha, weight_sum):
@@ -226,7 +205,6 @@ def objective_and_gradients(
     loss,
     alpha,
     sample_weight=None,
-    gradient_out=None,
 ):
     """Objective ``J`` on a batch and its gradient: one forward and one backward pass.
 
@@ -246,8 +224,6 @@ def objective_and_gradients(
         L2 penalty strength.
     sample_weight : ndarray of shape (n_samples,), default=None
         Sample weights.
-    gradient_out : tuple of two lists of ndarray, default=None
-        Arrays to write the gradient into, as ``out`` of :func:`backward`.
 
     Returns
     -------
@@ -273,6 +249,5 @@ def objective_and_gradients(
         hidden_activation,
         alpha,
         sample_weight,
-        out=gradient_out,
     )
     return objective, coef_grads, intercept_grads, activations

@@ -39,9 +39,10 @@ class _Optimizer:
         """The scalar part of the state (step count, current learning rate)."""
         return {name: getattr(self, name) for name in self._counter_names}
 
-    def state_arrays(self):
-        """The arrays carried from one step to the next, updated in place."""
-        return self._state_arrays()
+    def set_counters(self, counters):
+        """Restore the scalar part of the state saved by :meth:`counters`."""
+        for name, value in counters.items():
+            setattr(self, name, value)
 
     def state_is_finite(self):
         """Whether every array the optimizer carries between steps is finite.
@@ -49,7 +50,7 @@ class _Optimizer:
         Squared gradients that overflow (Adam) or velocities that blow up would
         otherwise freeze or wreck training without a non-finite weight to show.
         """
-        return all(np.isfinite(array).all() for array in self._state_arrays())
+        return all(np.isfinite(array).all() for array in self.state_arrays())
 
 
 class SGD(_Optimizer):
@@ -105,7 +106,8 @@ class SGD(_Optimizer):
 
     _counter_names = ("learning_rate",)
 
-    def _state_arrays(self):
+    def state_arrays(self):
+        """The arrays carried from one step to the next, updated in place."""
         return self.velocities
 
     def step(self, params, grads):
@@ -191,7 +193,8 @@ class Adam(_Optimizer):
 
     _counter_names = ("t", "learning_rate")
 
-    def _state_arrays(self):
+    def state_arrays(self):
+        """The arrays carried from one step to the next, updated in place."""
         return self.first_moments + self.second_moments
 
     def step(self, params, grads):

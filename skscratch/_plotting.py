@@ -15,7 +15,6 @@ import math
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
 _HISTORY_COLUMNS = ("train_loss", "valid_loss", "train_score", "valid_score")
@@ -164,7 +163,6 @@ class HiddenWeightsDisplay:
         display : HiddenWeightsDisplay
             The display, with the artists in its attributes.
         """
-        check_matplotlib_support(f"{type(self).__name__}.plot")
         import matplotlib.pyplot as plt
 
         weights = np.asarray(self.weights)
@@ -393,7 +391,6 @@ class OutputWeightsDisplay:
         display : OutputWeightsDisplay
             The display, with the artists in its attributes.
         """
-        check_matplotlib_support(f"{type(self).__name__}.plot")
         import matplotlib.pyplot as plt
 
         matrix = np.asarray(self.weights).T
@@ -560,7 +557,6 @@ class TrainingHistoryDisplay:
         display : TrainingHistoryDisplay
             The display, with the artists in its attributes.
         """
-        check_matplotlib_support(f"{type(self).__name__}.plot")
         import matplotlib.pyplot as plt
 
         if axes is None:
@@ -712,7 +708,6 @@ class PredictionDisplay:
         display : PredictionDisplay
             The display, with the artists in its attributes.
         """
-        check_matplotlib_support(f"{type(self).__name__}.plot")
         import matplotlib.pyplot as plt
         from matplotlib.patches import Patch
 

@@ -359,7 +359,7 @@ CATALOGUE = [
         FIT,
         ValueError,
         r"layer sizes \[4, 5, 3\] differ from those of the fitted model "
-        r"\[4, 3, 3\]; set warm_start=False",
+        r"\[4, 3, 3\]: set warm_start=False",
         set_params={"hidden_layer_sizes": (5,)},
         starts=("warm",),
     ),

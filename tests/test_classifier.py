@@ -6,7 +6,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
-from skscratch import ScratchMLPClassifier
+from skscratch import ScratchMLPClassifier, check_gradients
 from skscratch._history import History
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -201,3 +201,89 @@ def test_train_score_is_measured_on_each_batch_before_its_update(digits):
     for epochs in (1, 2):
         earlier = small_clf(max_iter=epochs, **params).fit(X, y)
         assert three.history_[epochs, "train_score"] == earlier.score(X, y)
+
+
+def test_changing_loss_after_fit_does_not_change_predictions(binary):
+    X, y = binary
+    clf = small_clf().fit(X, y)
+    proba = clf.predict_proba(X)
+    clf.set_params(loss="squared_error")
+    assert_array_equal(clf.predict_proba(X), proba)
+    with pytest.raises(ValueError, match="differs from loss='log_loss'"):
+        clf.set_params(warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="partial_fit cannot change it"):
+        clf.partial_fit(X, y)
+    assert_array_equal(clf.predict_proba(X), proba)
+
+
+def test_warm_start_may_turn_early_stopping_off_and_on(digits):
+    X, y = digits
+    clf = small_clf(early_stopping=True, warm_start=True).fit(X, y)
+    clf.set_params(early_stopping=False).fit(X, y)
+    assert np.isfinite(clf.best_loss_)
+    clf.set_params(early_stopping=True).fit(X, y)
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+
+
+def test_lbfgs_ignores_early_stopping(digits):
+    X, y = digits
+    clf = small_clf(solver="lbfgs", early_stopping=True).fit(X, y)
+    assert clf.best_validation_score_ is None
+    assert clf.validation_scores_ is None
+    assert clf.best_loss_ == min(clf.loss_curve_)
+
+
+def test_partial_fit_cannot_change_layer_sizes(digits):
+    X, y = digits
+    clf = small_clf().partial_fit(X, y, classes=np.arange(10))
+    with pytest.raises(ValueError, match="partial_fit cannot change them"):
+        clf.set_params(hidden_layer_sizes=(6,)).partial_fit(X, y)
+
+
+def test_multilabel_class_weight_dict_is_refused(multilabel):
+    X, Y = multilabel
+    with pytest.raises(ValueError, match="'balanced' or None for multilabel"):
+        small_clf(class_weight={0: 2.0}).fit(X, Y)
+
+
+def test_train_score_is_weighted_like_lbfgs(digits):
+    X, y = digits
+    weights = np.where(y == 0, 50.0, 1.0)
+    params = dict(
+        batch_size=len(y), shuffle=False, solver="sgd", learning_rate_init=0.5
+    )
+    two = small_clf(max_iter=2, **params).fit(X, y, sample_weight=weights)
+    one = small_clf(max_iter=1, **params).fit(X, y, sample_weight=weights)
+    assert two.history_[1, "train_score"] == pytest.approx(
+        one.score(X, y, sample_weight=weights)
+    )
+
+
+def test_batches_of_zero_weight_are_skipped(digits):
+    X, y = digits
+    X, y = X[:400], y[:400]
+    weights = np.r_[np.zeros(200), np.ones(200)]
+    params = dict(batch_size=200, shuffle=False)
+    skipping = small_clf(**params).fit(X, y, sample_weight=weights)
+    second_half = small_clf(**params).fit(X[200:], y[200:])
+    for a, b in zip(skipping.coefs_, second_half.coefs_, strict=True):
+        assert_array_equal(a, b)
+
+
+def test_check_gradients_counts_class_weights(monkeypatch):
+    from skscratch import _gradcheck
+
+    seen = []
+    original = _gradcheck.objective_and_gradients
+
+    def spy(*args, **kwargs):
+        seen.append(args[7])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_gradcheck, "objective_and_gradients", spy)
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(12, 3)), np.arange(12) % 3
+    clf = small_clf(hidden_layer_sizes=(2,), class_weight={0: 4.0}).fit(X, y)
+    errors = check_gradients(clf, X, y)
+    assert max(errors["coefs_"]) < 1e-6
+    assert_array_equal(seen[0], np.where(y == 0, 4.0, 1.0))
