@@ -878,11 +878,15 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         if validating and self.validation_scores_ is None:
             self.validation_scores_ = []
         if self._early_stopping_active and self.best_validation_score_ is None:
-            self.best_validation_score_ = -np.inf
-            self._best_coefs = [c.copy() for c in self.coefs_]
-            self._best_intercepts = [b.copy() for b in self.intercepts_]
+            self._remember_as_best(-np.inf)
         if not self._early_stopping_active and self.best_loss_ is None:
             self.best_loss_ = np.inf
+
+    def _remember_as_best(self, score):
+        """Keep copies of the current weights as those of the best validation score."""
+        self.best_validation_score_ = score
+        self._best_coefs = [c.copy() for c in self.coefs_]
+        self._best_intercepts = [b.copy() for b in self.intercepts_]
 
     def _resume(self, layer_units, incremental):
         """Warm start or partial_fit: train on copies of the current state.
@@ -1101,9 +1105,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             else:
                 self._no_improvement_count = 0
             if score > self.best_validation_score_:
-                self.best_validation_score_ = score
-                self._best_coefs = [c.copy() for c in self.coefs_]
-                self._best_intercepts = [b.copy() for b in self.intercepts_]
+                self._remember_as_best(score)
             return
         if self.loss_curve_[-1] > self.best_loss_ - self.tol:
             self._no_improvement_count += 1
