@@ -619,14 +619,11 @@ class TrainingHistoryDisplay:
             estimator, ("history_",), f"{cls.__name__}.from_estimator"
         )
         history = estimator.history_
-        columns = {
-            column: [record.get(column) for record in history]
-            for column in _HISTORY_COLUMNS
-        }
+        columns = {column: history[:, column] for column in _HISTORY_COLUMNS}
         for column in ("valid_loss", "valid_score"):
             if all(value is None for value in columns[column]):
                 columns[column] = None
-        display = cls(epochs=[record["epoch"] for record in history], **columns)
+        display = cls(epochs=history[:, "epoch"], **columns)
         return display.plot(axes=axes)
 
 
