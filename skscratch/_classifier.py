@@ -982,7 +982,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 start_time = time.perf_counter()
                 if self.shuffle:
                     order = order[rng.permutation(n_samples)]
-                rows = order if train_rows is None else train_rows[order]
+                if train_rows is not None:
+                    rows = train_rows[order]
+                else:
+                    rows = order if self.shuffle else None
                 train_loss, train_score = self._run_epoch(
                     X, Y, sample_weight, rows, batch_size, params
                 )
@@ -1050,16 +1053,16 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     def _run_epoch(self, X, Y, sample_weight, rows, batch_size, params):
         """One pass over ``X[rows]`` in mini-batches; returns (mean loss, accuracy).
 
+        ``rows=None`` takes every row in order, in batches that are views of X.
         The accuracy is measured on each batch before its update, weighted by
         the sample weights. A batch whose weights are all zero carries nothing
         to learn: it is skipped and adds zero to the loss.
         """
-        n_samples = rows.shape[0]
-        contiguous = rows[0] == 0 and np.array_equal(rows, np.arange(n_samples))
+        n_samples = Y.shape[0] if rows is None else rows.shape[0]
         accumulated_loss = correct_weight = seen_weight = 0.0
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
-            batch = slice(start, stop) if contiguous else rows[start:stop]
+            batch = slice(start, stop) if rows is None else rows[start:stop]
             batch_weight = None if sample_weight is None else sample_weight[batch]
             if batch_weight is not None and not batch_weight.any():
                 continue
