@@ -7,10 +7,12 @@ training loop and keeps the fitted attributes. The mathematics lives in
 """
 
 import copy
+import math
 import time
 import warnings
 from itertools import pairwise
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 import scipy.optimize
@@ -53,14 +55,37 @@ def _pack(arrays):
     return np.concatenate([np.ravel(a) for a in arrays]).astype(np.float64, copy=False)
 
 
-def _unpack(vector, shapes, dtype):
-    """Split a flat vector into arrays of the given shapes, cast to ``dtype``."""
-    arrays, start = [], 0
+def _views(vector, shapes):
+    """Views of consecutive pieces of a flat vector, one per shape."""
+    views, start = [], 0
     for shape in shapes:
-        size = int(np.prod(shape))
-        arrays.append(vector[start : start + size].reshape(shape).astype(dtype))
+        size = math.prod(shape)
+        views.append(vector[start : start + size].reshape(shape))
         start += size
-    return arrays
+    return views
+
+
+def _unpack(vector, shapes, dtype):
+    """Split a flat vector into new arrays of the given shapes, cast to ``dtype``."""
+    return [view.astype(dtype) for view in _views(vector, shapes)]
+
+
+def _flat_copy(arrays):
+    """Copy arrays into one new flat vector; return it and a view shaped like each."""
+    flat = np.concatenate([np.ravel(a) for a in arrays])
+    return flat, _views(flat, [a.shape for a in arrays])
+
+
+class _TrainingStep(NamedTuple):
+    """The flat parameter and gradient vectors of a stochastic fit.
+
+    ``gradient_views`` is ``(coef_grads, intercept_grads)``: views of ``grads``
+    shaped like the layers, which backpropagation writes for every batch.
+    """
+
+    params: np.ndarray
+    grads: np.ndarray
+    gradient_views: tuple
 
 
 class _EpochCheckpoint:
@@ -629,8 +654,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             return (outputs[:, 0] > 0.5).astype(int)
         return outputs.argmax(axis=1)
 
-    def _accuracy(self, outputs, Y, sample_weight):
-        """Accuracy of the outputs against the encoded targets ``Y``."""
+    def _correct_weight(self, outputs, Y, sample_weight):
+        """Number (total weight) of samples whose outputs predict the targets ``Y``."""
         predicted = self._predicted_indices(outputs)
         if self._target_type == "multilabel-indicator":
             correct = (predicted == Y).all(axis=1)
@@ -638,7 +663,14 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             correct = predicted == Y[:, 0]
         else:
             correct = predicted == Y.argmax(axis=1)
-        return float(np.average(correct, weights=sample_weight))
+        if sample_weight is None:
+            return float(np.count_nonzero(correct))
+        return float(np.dot(correct, sample_weight))
+
+    def _accuracy(self, outputs, Y, sample_weight):
+        """Accuracy of the outputs against the encoded targets ``Y``."""
+        total = Y.shape[0] if sample_weight is None else float(sample_weight.sum())
+        return self._correct_weight(outputs, Y, sample_weight) / total
 
     # --------------------------------------------------------------------- fitting
 
@@ -892,7 +924,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         """Warm start or partial_fit: train on copies of the current state.
 
         Training updates arrays in place; working on copies lets a failed call
-        leave the fitted model exactly as it was.
+        leave the fitted model exactly as it was. (The weights are copied where
+        training starts: into a new flat vector for SGD and Adam, into
+        L-BFGS's vector for lbfgs.)
         """
         expected = [c.shape for c in self.coefs_]
         if list(pairwise(layer_units)) != expected:
@@ -906,8 +940,6 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"fitted model {[expected[0][0]] + [s[1] for s in expected]}: "
                 f"{remedy}."
             )
-        self.coefs_ = [c.copy() for c in self.coefs_]
-        self.intercepts_ = [b.copy() for b in self.intercepts_]
         self.loss_curve_ = list(self.loss_curve_)
         self.history_ = History(self.history_)
         if self.validation_scores_ is not None:
@@ -960,9 +992,19 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         return int(np.clip(self.batch_size, 1, n_samples))
 
     def _fit_stochastic(self, X, Y, sample_weight, validation, incremental, rng):
-        params = self.coefs_ + self.intercepts_
+        # Every weight and bias lives in one flat vector, ``coefs_`` and
+        # ``intercepts_`` being views of it, and so does their gradient: an
+        # optimizer step is then a few ufunc calls on one array.
+        n_layers = len(self.coefs_)
+        params, param_views = _flat_copy(self.coefs_ + self.intercepts_)
+        self.coefs_, self.intercepts_ = param_views[:n_layers], param_views[n_layers:]
+        grads = np.empty_like(params)
+        grad_views = _views(grads, [view.shape for view in param_views])
+        step = _TrainingStep(
+            params, grads, (grad_views[:n_layers], grad_views[n_layers:])
+        )
         if not incremental or not hasattr(self, "_optimizer"):
-            self._optimizer = self._make_optimizer(params)
+            self._optimizer = self._make_optimizer([params])
         train_rows = None
         if self.early_stopping and validation is None:
             train_rows, valid_rows = self._split_for_early_stopping(Y, rng)
@@ -975,7 +1017,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         n_samples = Y.shape[0] if train_rows is None else train_rows.shape[0]
         batch_size = self._batch_size(n_samples)
         order = np.arange(n_samples)
-        checkpoint = _EpochCheckpoint(params, self._optimizer)
+        checkpoint = _EpochCheckpoint([params], self._optimizer)
         self.n_iter_ = 0
         try:
             for _ in range(self.max_iter):
@@ -987,7 +1029,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 else:
                     rows = order if self.shuffle else None
                 train_loss, train_score = self._run_epoch(
-                    X, Y, sample_weight, rows, batch_size, params
+                    X, Y, sample_weight, rows, batch_size, step
                 )
                 self.n_iter_ += 1
                 self.t_ += n_samples
@@ -1050,7 +1092,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             self.coefs_ = self._best_coefs
             self.intercepts_ = self._best_intercepts
 
-    def _run_epoch(self, X, Y, sample_weight, rows, batch_size, params):
+    def _run_epoch(self, X, Y, sample_weight, rows, batch_size, step):
         """One pass over ``X[rows]`` in mini-batches; returns (mean loss, accuracy).
 
         ``rows=None`` takes every row in order, in batches that are views of X.
@@ -1066,24 +1108,26 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             batch_weight = None if sample_weight is None else sample_weight[batch]
             if batch_weight is not None and not batch_weight.any():
                 continue
-            objective, coef_grads, intercept_grads, activations = (
-                objective_and_gradients(
-                    self.coefs_,
-                    self.intercepts_,
-                    X[batch],
-                    Y[batch],
-                    self.activation,
-                    self._loss_name,
-                    self.alpha,
-                    batch_weight,
-                )
+            Y_batch = Y[batch]
+            objective, _, _, activations = objective_and_gradients(
+                self.coefs_,
+                self.intercepts_,
+                X[batch],
+                Y_batch,
+                self.activation,
+                self._loss_name,
+                self.alpha,
+                batch_weight,
+                out=step.gradient_views,
             )
             accumulated_loss += objective * (stop - start)
-            weight = stop - start if batch_weight is None else float(batch_weight.sum())
-            accuracy = self._accuracy(activations[-1], Y[batch], batch_weight)
-            correct_weight += accuracy * weight
-            seen_weight += weight
-            self._optimizer.step(params, coef_grads + intercept_grads)
+            correct_weight += self._correct_weight(
+                activations[-1], Y_batch, batch_weight
+            )
+            seen_weight += (
+                stop - start if batch_weight is None else float(batch_weight.sum())
+            )
+            self._optimizer.step([step.params], [step.grads])
         return accumulated_loss / n_samples, correct_weight / seen_weight
 
     def _validation_record(self, validation):

@@ -84,4 +84,7 @@ LOSSES = {
 
 def mean_loss(loss, Y, A, sample_weight=None):
     """Weighted mean of ``loss.per_sample(Y, A)`` over the samples, as a float."""
-    return float(np.average(loss.per_sample(Y, A), weights=sample_weight))
+    losses = loss.per_sample(Y, A)
+    if sample_weight is None:
+        return float(losses.sum()) / losses.shape[0]
+    return float(np.dot(losses, sample_weight)) / float(sample_weight.sum())

@@ -29,6 +29,7 @@ and backpropagation computes its gradient with the four equations
 from itertools import pairwise
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ._losses import LOSSES, mean_loss
@@ -129,6 +130,7 @@ def backward(
     hidden_activation,
     alpha,
     sample_weight,
+    out=None,
 ):
     """Backpropagate the output delta and return the gradient of the objective.
 
@@ -140,17 +142,23 @@ def backward(
         ``[a^0, ..., a^L]`` as returned by :func:`forward`.
     output_delta : ndarray of shape (n_samples, n_outputs)
         ``dL_i/dz^L`` for each sample, unweighted (see ``Loss.output_delta``).
+        It may be overwritten.
     hidden_activation : str
         Name of the hidden activation ``f``.
     alpha : float
         L2 penalty strength.
     sample_weight : ndarray of shape (n_samples,) or None
         Weight ``s_i`` of each sample; ``None`` means all ones.
+    out : tuple (coef_grads, intercept_grads) of lists of ndarray, default=None
+        Arrays shaped like the parameters to write the gradient into, as a
+        ufunc's ``out`` (the training loop reuses one set for every batch).
+        ``None`` allocates new ones.
 
     Returns
     -------
     coef_grads, intercept_grads : list of ndarray
-        ``dJ/dW^l`` and ``dJ/db^l`` for every layer, shaped like the parameters.
+        ``dJ/dW^l`` and ``dJ/db^l`` for every layer, shaped like the parameters
+        (the arrays of ``out`` when given).
 
     Examples
     --------
@@ -167,25 +175,41 @@ def backward(
     """
     f_prime = HIDDEN_ACTIVATIONS[hidden_activation].derivative
     alpha = float(alpha)  # a numpy float64 would promote float32 gradients
+    n_layers = len(coefs)
+    if out is None:
+        coef_grads = [np.empty_like(W, dtype=output_delta.dtype) for W in coefs]
+        intercept_grads = [
+            np.empty(W.shape[1], dtype=output_delta.dtype) for W in coefs
+        ]
+    else:
+        coef_grads, intercept_grads = out
     if sample_weight is None:
         weight_sum = float(output_delta.shape[0])
         delta = output_delta  # BP1: delta^L = dL/dz^L
     else:
         weight_sum = float(sample_weight.sum())
         delta = output_delta * sample_weight[:, np.newaxis]  # BP1, weighted
-    n_layers = len(coefs)
-    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
     for layer in range(n_layers - 1, -1, -1):
         W, a_prev = coefs[layer], activations[layer]
-        coef_grads[layer] = a_prev.T @ delta
+        coef_grad, intercept_grad = coef_grads[layer], intercept_grads[layer]
+        _transposed_product(a_prev, delta, out=coef_grad)
         if alpha:
-            coef_grads[layer] += alpha * W
-        coef_grads[layer] /= weight_sum  # BP4 + L2: (a^T delta + alpha W) / sum(s)
-        intercept_grads[layer] = delta.sum(axis=0) / weight_sum  # BP3
+            coef_grad += alpha * W
+        coef_grad /= weight_sum  # BP4 + L2: (a^T delta + alpha W) / sum(s)
+        np.add.reduce(delta, axis=0, out=intercept_grad)
+        intercept_grad /= weight_sum  # BP3: sum_i delta_i / sum(s)
         if layer > 0:
             delta = delta @ W.T
             delta *= f_prime(a_prev)  # BP2, f'(z) written with a = f(z)
     return coef_grads, intercept_grads
+
+
+def _transposed_product(a, delta, out):
+    """``out[...] = a.T @ delta``, for a dense or sparse ``a``."""
+    if sp.issparse(a):
+        out[...] = a.T @ delta
+    else:
+        np.matmul(a.T, delta, out=out)
 
 
 def l2_penalty(coefs, alpha, weight_sum):
@@ -205,6 +229,7 @@ def objective_and_gradients(
     loss,
     alpha,
     sample_weight=None,
+    out=None,
 ):
     """Objective ``J`` on a batch and its gradient: one forward and one backward pass.
 
@@ -224,6 +249,8 @@ def objective_and_gradients(
         L2 penalty strength.
     sample_weight : ndarray of shape (n_samples,), default=None
         Sample weights.
+    out : tuple (coef_grads, intercept_grads) of lists of ndarray, default=None
+        Where to write the gradient (see :func:`backward`).
 
     Returns
     -------
@@ -249,5 +276,6 @@ def objective_and_gradients(
         hidden_activation,
         alpha,
         sample_weight,
+        out,
     )
     return objective, coef_grads, intercept_grads, activations

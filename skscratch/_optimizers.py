@@ -6,12 +6,16 @@ updates the parameter arrays *in place* with :meth:`step`. The estimator calls
 training has stopped improving.
 
 A step runs once per mini-batch over arrays as large as the network, so it
-allocates nothing: every intermediate goes through a ufunc with ``out=`` into
-two scratch buffers shaped like the parameters, allocated at the first step.
-The buffers carry nothing from one step to the next, so they are left out of
-pickles and copies (the estimator's per-epoch checkpoints stay small). Each
-update performs the same floating-point operations in the same order as
-scikit-learn's optimizers, so both give the same parameters bit for bit.
+allocates nothing: every intermediate goes through a ufunc with ``out=``, into
+the gradient arrays themselves (a step consumes its gradients: they hold
+intermediate values afterwards) and, where one more array is needed, into a
+scratch buffer shaped like the parameters, allocated at the first step. The
+buffer carries nothing from one step to the next, so it is left out of pickles
+and copies (the estimator's per-epoch checkpoints stay small). The estimator
+keeps all parameters in one flat array, so a step is a handful of ufunc calls
+whatever the number of layers. Each update performs the same floating-point
+operations in the same order as scikit-learn's optimizers, so both give the
+same parameters bit for bit.
 Hyperparameters are kept as Python floats so that float32 parameters are
 updated in float32 (under NEP 50 a numpy float64 scalar would promote them).
 """
@@ -25,9 +29,9 @@ class _Optimizer:
     """Scratch-buffer handling shared by the optimizers."""
 
     def _scratch_for(self, params):
-        """Two scratch arrays per parameter, allocated at the first step."""
+        """One scratch array per parameter, allocated at the first step."""
         if getattr(self, "_scratch", None) is None:
-            self._scratch = [(np.empty_like(p), np.empty_like(p)) for p in params]
+            self._scratch = [np.empty_like(p) for p in params]
         return self._scratch
 
     def __getstate__(self):
@@ -111,20 +115,20 @@ class SGD(_Optimizer):
         return self.velocities
 
     def step(self, params, grads):
-        """Apply one update to ``params`` (in place) from their gradients ``grads``."""
+        """Update ``params`` in place from their gradients ``grads`` (consumed)."""
         mu, eta = self.momentum, self.learning_rate
-        for theta, v, g, (scaled_grad, update) in zip(
+        for theta, v, g, update in zip(
             params, self.velocities, grads, self._scratch_for(params), strict=True
         ):
-            np.multiply(g, eta, out=scaled_grad)
+            g *= eta  # g now holds eta g
             if mu == 0.0:
-                theta -= scaled_grad  # v = -eta g is never read again: not stored
+                theta -= g  # v = -eta g is never read again: not stored
                 continue
             v *= mu
-            v -= scaled_grad  # v <- mu v - eta g
+            v -= g  # v <- mu v - eta g
             if self.nesterov:
                 np.multiply(v, mu, out=update)
-                update -= scaled_grad
+                update -= g
                 theta += update  # theta <- theta + mu v - eta g
             else:
                 theta += v  # theta <- theta + v
@@ -198,13 +202,13 @@ class Adam(_Optimizer):
         return self.first_moments + self.second_moments
 
     def step(self, params, grads):
-        """Apply one update to ``params`` (in place) from their gradients ``grads``."""
+        """Update ``params`` in place from their gradients ``grads`` (consumed)."""
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         self.learning_rate = (
             self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )  # eta_t
-        for theta, m, v, g, (term, update) in zip(
+        for theta, m, v, g, term in zip(
             params,
             self.first_moments,
             self.second_moments,
@@ -212,18 +216,18 @@ class Adam(_Optimizer):
             self._scratch_for(params),
             strict=True,
         ):
-            np.multiply(g, 1 - b1, out=term)
-            m *= b1
-            m += term  # m <- beta_1 m + (1 - beta_1) g
             np.square(g, out=term)
             term *= 1 - b2
             v *= b2
             v += term  # v <- beta_2 v + (1 - beta_2) g^2
+            g *= 1 - b1
+            m *= b1
+            m += g  # m <- beta_1 m + (1 - beta_1) g
             np.sqrt(v, out=term)
             term += self.epsilon
-            np.multiply(m, self.learning_rate, out=update)
-            update /= term
-            theta -= update  # theta <- theta - eta_t m / (sqrt(v) + epsilon)
+            np.multiply(m, self.learning_rate, out=g)
+            g /= term
+            theta -= g  # theta <- theta - eta_t m / (sqrt(v) + epsilon)
 
     def end_epoch(self, samples_seen):
         """Adam has no epoch-level schedule."""
