@@ -69,7 +69,7 @@ def tanh_derivative(a):
 
 def relu(z):
     """Rectified linear unit ``max(0, z)``."""
-    return np.maximum(z, 0)
+    return np.maximum(z, 0.0)
 
 
 def relu_derivative(a):
@@ -95,13 +95,17 @@ def softmax(z):
            [1.  , 0.  ],
            [0.  , 1.  ]])
     """
-    top = z.max(axis=1, keepdims=True)
-    infinite_top = np.isinf(top)
-    with np.errstate(over="ignore"):
-        shifted = z - np.where(infinite_top, 0, top)
-    if infinite_top.any():
-        rows = infinite_top[:, 0]
-        shifted[rows] = np.where(z[rows] == top[rows], 0, -np.inf)
+    # Each row's maximum, picked by argmax: the same value as ``z.max(axis=1)``
+    # (NaN included) at a fraction of the cost when rows are short.
+    rows = np.arange(z.shape[0])
+    top = z[rows, z.argmax(axis=1)][:, np.newaxis]
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = z - top
+    infinite_rows = np.isinf(top[:, 0])
+    if infinite_rows.any():
+        shifted[infinite_rows] = np.where(
+            z[infinite_rows] == top[infinite_rows], 0, -np.inf
+        )
     exp = np.exp(shifted)
     return exp / exp.sum(axis=1, keepdims=True)
 

@@ -88,30 +88,6 @@ class _TrainingStep(NamedTuple):
     gradient_views: tuple
 
 
-class _EpochCheckpoint:
-    """The weights and optimizer state at the end of the last completed epoch.
-
-    Saved into the same buffers after every epoch and restored when training is
-    interrupted, so that an interrupted fit keeps the last completed epoch.
-    """
-
-    def __init__(self, params, optimizer):
-        self._optimizer = optimizer
-        self._live = params + optimizer.state_arrays()
-        self._saved = [array.copy() for array in self._live]
-        self._counters = optimizer.counters()
-
-    def save(self):
-        for saved, live in zip(self._saved, self._live, strict=True):
-            np.copyto(saved, live)
-        self._counters = self._optimizer.counters()
-
-    def restore(self):
-        for saved, live in zip(self._saved, self._live, strict=True):
-            np.copyto(live, saved)
-        self._optimizer.set_counters(self._counters)
-
-
 class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     """Multilayer perceptron classifier with backpropagation written from scratch.
 
@@ -924,9 +900,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         """Warm start or partial_fit: train on copies of the current state.
 
         Training updates arrays in place; working on copies lets a failed call
-        leave the fitted model exactly as it was. (The weights are copied where
-        training starts: into a new flat vector for SGD and Adam, into
-        L-BFGS's vector for lbfgs.)
+        leave the fitted model exactly as it was. (The weights and the optimizer
+        are copied where training starts: the weights into a new flat vector for
+        SGD and Adam, into L-BFGS's vector for lbfgs.)
         """
         expected = [c.shape for c in self.coefs_]
         if list(pairwise(layer_units)) != expected:
@@ -944,8 +920,6 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.history_ = History(self.history_)
         if self.validation_scores_ is not None:
             self.validation_scores_ = list(self.validation_scores_)
-        if incremental and hasattr(self, "_optimizer"):
-            self._optimizer = copy.deepcopy(self._optimizer)
 
     def _make_optimizer(self, params):
         if self.solver == "sgd":
@@ -1003,7 +977,13 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         step = _TrainingStep(
             params, grads, (grad_views[:n_layers], grad_views[n_layers:])
         )
-        if not incremental or not hasattr(self, "_optimizer"):
+        if incremental and hasattr(self, "_optimizer"):
+            # Training updates a copy, so that a failed or interrupted call
+            # can leave the optimizer as it was.
+            optimizer_before = self._optimizer
+            self._optimizer = copy.deepcopy(optimizer_before)
+        else:
+            optimizer_before = None
             self._optimizer = self._make_optimizer([params])
         train_rows = None
         if self.early_stopping and validation is None:
@@ -1017,13 +997,13 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         n_samples = Y.shape[0] if train_rows is None else train_rows.shape[0]
         batch_size = self._batch_size(n_samples)
         order = np.arange(n_samples)
-        checkpoint = _EpochCheckpoint([params], self._optimizer)
+        last_epoch_params = params.copy()  # restored if training is interrupted
         self.n_iter_ = 0
         try:
             for _ in range(self.max_iter):
                 start_time = time.perf_counter()
                 if self.shuffle:
-                    order = order[rng.permutation(n_samples)]
+                    rng.shuffle(order)  # in place; as MLPClassifier's shuffle(order)
                 if train_rows is not None:
                     rows = train_rows[order]
                 else:
@@ -1059,7 +1039,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 )
                 self._update_no_improvement_count()
                 self._optimizer.end_epoch(self.t_)
-                checkpoint.save()
+                np.copyto(last_epoch_params, params)
 
                 if self._no_improvement_count > self.n_iter_no_change:
                     what = (
@@ -1085,7 +1065,14 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                         stacklevel=2,
                     )
         except KeyboardInterrupt:
-            checkpoint.restore()
+            np.copyto(params, last_epoch_params)
+            # The optimizer's statistics belong to the interrupted epoch: go
+            # back to those from before this call (partial_fit), or to none, so
+            # that training resumed later starts a fresh optimizer.
+            if optimizer_before is None:
+                del self._optimizer
+            else:
+                self._optimizer = optimizer_before
             warnings.warn("Training interrupted by user.", stacklevel=2)
 
         if self._early_stopping_active:
@@ -1108,27 +1095,36 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             batch_weight = None if sample_weight is None else sample_weight[batch]
             if batch_weight is not None and not batch_weight.any():
                 continue
-            Y_batch = Y[batch]
-            objective, _, _, activations = objective_and_gradients(
-                self.coefs_,
-                self.intercepts_,
-                X[batch],
-                Y_batch,
-                self.activation,
-                self._loss_name,
-                self.alpha,
-                batch_weight,
-                out=step.gradient_views,
+            objective, correct = self._train_on_batch(
+                X[batch], Y[batch], batch_weight, step
             )
             accumulated_loss += objective * (stop - start)
-            correct_weight += self._correct_weight(
-                activations[-1], Y_batch, batch_weight
-            )
+            correct_weight += correct
             seen_weight += (
                 stop - start if batch_weight is None else float(batch_weight.sum())
             )
-            self._optimizer.step([step.params], [step.grads])
         return accumulated_loss / n_samples, correct_weight / seen_weight
+
+    def _train_on_batch(self, X_batch, Y_batch, batch_weight, step):
+        """One optimizer step on a batch; returns (objective, correct weight).
+
+        The correct weight is measured before the step. The batch's activations
+        are released on return, before the next batch is gathered.
+        """
+        objective, _, _, activations = objective_and_gradients(
+            self.coefs_,
+            self.intercepts_,
+            X_batch,
+            Y_batch,
+            self.activation,
+            self._loss_name,
+            self.alpha,
+            batch_weight,
+            out=step.gradient_views,
+        )
+        correct = self._correct_weight(activations[-1], Y_batch, batch_weight)
+        self._optimizer.step([step.params], [step.grads])
+        return objective, correct
 
     def _validation_record(self, validation):
         """Validation loss and accuracy of the current weights (empty if no data)."""

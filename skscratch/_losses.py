@@ -46,8 +46,12 @@ def _clip_probabilities(A):
 
 
 def categorical_cross_entropy(Y, A):
-    """``-sum_k y_k log a_k`` for each row (softmax outputs, one-hot ``Y``)."""
-    return -(Y * np.log(_clip_probabilities(A))).sum(axis=1)
+    """``-sum_k y_k log a_k`` for each row (softmax outputs, one-hot ``Y``).
+
+    With exactly one ``y_k = 1`` per row the sum is ``-log`` of the probability
+    given to the true class, so only those are clipped and logged.
+    """
+    return -np.log(_clip_probabilities(A[Y.astype(bool, copy=False)]))
 
 
 def binary_cross_entropy(Y, A):

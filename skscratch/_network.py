@@ -194,7 +194,7 @@ def backward(
         coef_grad, intercept_grad = coef_grads[layer], intercept_grads[layer]
         _transposed_product(a_prev, delta, out=coef_grad)
         if alpha:
-            coef_grad += alpha * W
+            _add_scaled(coef_grad, W, alpha)
         coef_grad /= weight_sum  # BP4 + L2: (a^T delta + alpha W) / sum(s)
         np.add.reduce(delta, axis=0, out=intercept_grad)
         intercept_grad /= weight_sum  # BP3: sum_i delta_i / sum(s)
@@ -202,6 +202,13 @@ def backward(
             delta = delta @ W.T
             delta *= f_prime(a_prev)  # BP2, f'(z) written with a = f(z)
     return coef_grads, intercept_grads
+
+
+def _add_scaled(out, W, alpha, block_size=8192):
+    """``out += alpha * W``, a few rows at a time so the temporary stays small."""
+    rows = max(1, block_size // max(W.shape[1], 1))
+    for start in range(0, W.shape[0], rows):
+        out[start : start + rows] += alpha * W[start : start + rows]
 
 
 def _transposed_product(a, delta, out):

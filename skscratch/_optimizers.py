@@ -11,8 +11,7 @@ the gradient arrays themselves (a step consumes its gradients: they hold
 intermediate values afterwards) and, where one more array is needed, into a
 scratch buffer shaped like the parameters, allocated at the first step. The
 buffer carries nothing from one step to the next, so it is left out of pickles
-and copies (the estimator's per-epoch checkpoints stay small). The estimator
-keeps all parameters in one flat array, so a step is a handful of ufunc calls
+and copies. The estimator keeps all parameters in one flat array, so a step is a handful of ufunc calls
 whatever the number of layers. Each update performs the same floating-point
 operations in the same order as scikit-learn's optimizers, so both give the
 same parameters bit for bit.
@@ -38,15 +37,6 @@ class _Optimizer:
         state = self.__dict__.copy()
         state.pop("_scratch", None)
         return state
-
-    def counters(self):
-        """The scalar part of the state (step count, current learning rate)."""
-        return {name: getattr(self, name) for name in self._counter_names}
-
-    def set_counters(self, counters):
-        """Restore the scalar part of the state saved by :meth:`counters`."""
-        for name, value in counters.items():
-            setattr(self, name, value)
 
     def state_is_finite(self):
         """Whether every array the optimizer carries between steps is finite.
@@ -107,8 +97,6 @@ class SGD(_Optimizer):
         self.nesterov = nesterov
         self.power_t = float(power_t)
         self.velocities = [np.zeros_like(p) for p in params]
-
-    _counter_names = ("learning_rate",)
 
     def state_arrays(self):
         """The arrays carried from one step to the next, updated in place."""
@@ -194,8 +182,6 @@ class Adam(_Optimizer):
         self.t = 0
         self.first_moments = [np.zeros_like(p) for p in params]
         self.second_moments = [np.zeros_like(p) for p in params]
-
-    _counter_names = ("t", "learning_rate")
 
     def state_arrays(self):
         """The arrays carried from one step to the next, updated in place."""
