@@ -456,3 +456,36 @@ def test_interrupted_model_can_continue_training(monkeypatch, solver):
     est.partial_fit(X, y)
     assert len(est.history_) == 3
     assert np.isfinite(est.predict_proba(X)).all()
+
+
+def test_interrupted_fit_starts_a_fresh_optimizer(monkeypatch):
+    """The optimizer's statistics of the interrupted epoch are not kept."""
+    params = {**INTERRUPT_PARAMS, "solver": "adam", "warm_start": True}
+    _interrupt_on_call(monkeypatch, 8)  # the second batch of epoch 3
+    est = ScratchMLPClassifier(**params)
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        est.fit(X, y)
+    monkeypatch.undo()
+    assert not hasattr(est, "_optimizer")
+    est.partial_fit(X, y)
+    assert est._optimizer.t == 3  # three batches of one epoch, from a new Adam
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_interrupted_partial_fit_leaves_the_model_as_it_was(monkeypatch, solver):
+    params = {**INTERRUPT_PARAMS, "solver": solver, "momentum": 0.9}
+    est = ScratchMLPClassifier(**params).partial_fit(X, y, classes=np.unique(y))
+    before = copy.deepcopy(est)
+    _interrupt_on_call(monkeypatch, 2)  # the second batch of this call
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        est.partial_fit(X, y)
+    monkeypatch.undo()
+    _assert_same_weights(est, before)
+    for got, expected in zip(
+        est._optimizer.state_arrays(), before._optimizer.state_arrays(), strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)
+    assert est.t_ == before.t_ and len(est.history_) == len(before.history_)
+    assert est.n_iter_ == 0  # epochs completed by this call
+    # Training goes on exactly as it would have without the interrupted call.
+    _assert_same_weights(est.partial_fit(X, y), before.partial_fit(X, y))
