@@ -29,7 +29,6 @@ and backpropagation computes its gradient with the four equations
 from itertools import pairwise
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ._losses import LOSSES, mean_loss
@@ -213,10 +212,10 @@ def _add_scaled(out, W, alpha, block_size=8192):
 
 def _transposed_product(a, delta, out):
     """``out[...] = a.T @ delta``, for a dense or sparse ``a``."""
-    if sp.issparse(a):
-        out[...] = a.T @ delta
-    else:
+    if isinstance(a, np.ndarray):
         np.matmul(a.T, delta, out=out)
+    else:
+        out[...] = a.T @ delta
 
 
 def l2_penalty(coefs, alpha, weight_sum):

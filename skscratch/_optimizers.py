@@ -11,10 +11,10 @@ the gradient arrays themselves (a step consumes its gradients: they hold
 intermediate values afterwards) and, where one more array is needed, into a
 scratch buffer shaped like the parameters, allocated at the first step. The
 buffer carries nothing from one step to the next, so it is left out of pickles
-and copies. The estimator keeps all parameters in one flat array, so a step is a handful of ufunc calls
-whatever the number of layers. Each update performs the same floating-point
-operations in the same order as scikit-learn's optimizers, so both give the
-same parameters bit for bit.
+and copies. The estimator keeps all parameters in one flat array, so a step is
+a handful of ufunc calls whatever the number of layers. Each update performs
+the same floating-point operations in the same order as scikit-learn's
+optimizers, so both give the same parameters bit for bit.
 Hyperparameters are kept as Python floats so that float32 parameters are
 updated in float32 (under NEP 50 a numpy float64 scalar would promote them).
 """
