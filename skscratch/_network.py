@@ -203,7 +203,7 @@ def backward(
     return coef_grads, intercept_grads
 
 
-def _add_scaled(out, W, alpha, block_size=8192):
+def _add_scaled(out, W, alpha, block_size=32768):
     """``out += alpha * W``, a few rows at a time so the temporary stays small."""
     rows = max(1, block_size // max(W.shape[1], 1))
     for start in range(0, W.shape[0], rows):
