@@ -557,7 +557,7 @@ def parse_arguments(argv):
         arguments.scaling_sizes, arguments.scaling_repeats = (5_000, 10_000, 20_000), 1
         arguments.predict_rows, arguments.notebook_samples = 200_000, 100
     else:
-        arguments.n_samples, arguments.epochs, arguments.repeats = 50_000, 2, 3
+        arguments.n_samples, arguments.epochs, arguments.repeats = 50_000, 2, 5
         arguments.scaling_sizes = (10_000, 50_000, 200_000)
         arguments.scaling_repeats = 2
         arguments.predict_rows, arguments.notebook_samples = 1_000_000, 300

@@ -76,7 +76,7 @@ def _flat_copy(arrays):
     return flat, _views(flat, [a.shape for a in arrays])
 
 
-class _TrainingStep(NamedTuple):
+class _TrainingBuffers(NamedTuple):
     """The flat parameter and gradient vectors of a stochastic fit.
 
     ``gradient_views`` is ``(coef_grads, intercept_grads)``: views of ``grads``
@@ -86,6 +86,60 @@ class _TrainingStep(NamedTuple):
     params: np.ndarray
     grads: np.ndarray
     gradient_views: tuple
+
+
+# What an epoch changes besides the weights: values it sets, lists it appends to.
+_EPOCH_ATTRIBUTES = (
+    "n_iter_",
+    "t_",
+    "loss_",
+    "best_loss_",
+    "best_validation_score_",
+    "_no_improvement_count",
+    "_best_coefs",
+    "_best_intercepts",
+)
+_EPOCH_RECORDS = ("loss_curve_", "history_", "validation_scores_")
+
+
+class _LastCompletedEpoch:
+    """The weights and records of the last completed epoch, for an interrupt.
+
+    Saved after every epoch (the weights into the same buffer) and restored
+    when training is interrupted, so that the model is the one of the last
+    completed epoch wherever in the next epoch the interrupt arrives.
+    """
+
+    def __init__(self, estimator, params):
+        self._estimator = estimator
+        self._params = params
+        self._saved_params = np.empty_like(params)
+        self.save()
+
+    def save(self):
+        np.copyto(self._saved_params, self._params)
+        estimator = self._estimator
+        self._attributes = {
+            name: getattr(estimator, name)
+            for name in _EPOCH_ATTRIBUTES
+            if hasattr(estimator, name)
+        }
+        self._lengths = {
+            name: len(getattr(estimator, name))
+            for name in _EPOCH_RECORDS
+            if getattr(estimator, name, None) is not None
+        }
+
+    def restore(self):
+        np.copyto(self._params, self._saved_params)
+        estimator = self._estimator
+        for name in _EPOCH_ATTRIBUTES:
+            if name in self._attributes:
+                setattr(estimator, name, self._attributes[name])
+            elif hasattr(estimator, name):
+                delattr(estimator, name)
+        for name, length in self._lengths.items():
+            del getattr(estimator, name)[length:]
 
 
 class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
@@ -974,7 +1028,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.coefs_, self.intercepts_ = param_views[:n_layers], param_views[n_layers:]
         grads = np.empty_like(params)
         grad_views = _views(grads, [view.shape for view in param_views])
-        step = _TrainingStep(
+        buffers = _TrainingBuffers(
             params, grads, (grad_views[:n_layers], grad_views[n_layers:])
         )
         if incremental and hasattr(self, "_optimizer"):
@@ -997,8 +1051,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         n_samples = Y.shape[0] if train_rows is None else train_rows.shape[0]
         batch_size = self._batch_size(n_samples)
         order = np.arange(n_samples)
-        last_epoch_params = params.copy()  # restored if training is interrupted
         self.n_iter_ = 0
+        last_epoch = _LastCompletedEpoch(self, params)
         try:
             for _ in range(self.max_iter):
                 start_time = time.perf_counter()
@@ -1009,7 +1063,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 else:
                     rows = order if self.shuffle else None
                 train_loss, train_score = self._run_epoch(
-                    X, Y, sample_weight, rows, batch_size, step
+                    X, Y, sample_weight, rows, batch_size, buffers
                 )
                 self.n_iter_ += 1
                 self.t_ += n_samples
@@ -1039,23 +1093,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 )
                 self._update_no_improvement_count()
                 self._optimizer.end_epoch(self.t_)
-                np.copyto(last_epoch_params, params)
-
-                if self._no_improvement_count > self.n_iter_no_change:
-                    what = (
-                        "Validation score did not improve"
-                        if self.early_stopping
-                        else "Training loss did not improve"
-                    )
-                    if self.verbose:
-                        print(
-                            f"{what} more than tol={self.tol:f} for "
-                            f"{self.n_iter_no_change} consecutive epochs."
-                        )
-                    if self._optimizer.stop_or_decay():
-                        break
-                    self._no_improvement_count = 0
-                if incremental:
+                stop = (
+                    self._no_improvement_count > self.n_iter_no_change
+                    and self._stop_or_decay()
+                )
+                last_epoch.save()
+                if stop or incremental:
                     break
                 if self.n_iter_ == self.max_iter:
                     warnings.warn(
@@ -1065,7 +1108,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                         stacklevel=2,
                     )
         except KeyboardInterrupt:
-            np.copyto(params, last_epoch_params)
+            last_epoch.restore()
             # The optimizer's statistics belong to the interrupted epoch: go
             # back to those from before this call (partial_fit), or to none, so
             # that training resumed later starts a fresh optimizer.
@@ -1079,7 +1122,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             self.coefs_ = self._best_coefs
             self.intercepts_ = self._best_intercepts
 
-    def _run_epoch(self, X, Y, sample_weight, rows, batch_size, step):
+    def _run_epoch(self, X, Y, sample_weight, rows, batch_size, buffers):
         """One pass over ``X[rows]`` in mini-batches; returns (mean loss, accuracy).
 
         ``rows=None`` takes every row in order, in batches that are views of X.
@@ -1096,7 +1139,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             if batch_weight is not None and not batch_weight.any():
                 continue
             objective, correct = self._train_on_batch(
-                X[batch], Y[batch], batch_weight, step
+                X[batch], Y[batch], batch_weight, buffers
             )
             accumulated_loss += objective * (stop - start)
             correct_weight += correct
@@ -1105,7 +1148,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         return accumulated_loss / n_samples, correct_weight / seen_weight
 
-    def _train_on_batch(self, X_batch, Y_batch, batch_weight, step):
+    def _train_on_batch(self, X_batch, Y_batch, batch_weight, buffers):
         """One optimizer step on a batch; returns (objective, correct weight).
 
         The correct weight is measured before the step. The batch's activations
@@ -1120,10 +1163,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             self._loss_name,
             self.alpha,
             batch_weight,
-            out=step.gradient_views,
+            out=buffers.gradient_views,
         )
         correct = self._correct_weight(activations[-1], Y_batch, batch_weight)
-        self._optimizer.step([step.params], [step.grads])
+        self._optimizer.step([buffers.params], [buffers.grads])
         return objective, correct
 
     def _validation_record(self, validation):
@@ -1138,6 +1181,23 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             ),
             "valid_score": self._accuracy(outputs, Y_val, weight_val),
         }
+
+    def _stop_or_decay(self):
+        """Training stopped improving: say so, then stop (True) or decay and go on."""
+        if self.verbose:
+            what = (
+                "Validation score did not improve"
+                if self.early_stopping
+                else "Training loss did not improve"
+            )
+            print(
+                f"{what} more than tol={self.tol:f} for "
+                f"{self.n_iter_no_change} consecutive epochs."
+            )
+        if self._optimizer.stop_or_decay():
+            return True
+        self._no_improvement_count = 0
+        return False
 
     def _update_no_improvement_count(self):
         """MLPClassifier's stopping rule, on validation score or training loss."""

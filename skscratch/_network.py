@@ -1,7 +1,8 @@
 r"""The network's mathematics: initialisation, forward pass, backpropagation.
 
 Pure numpy, no scikit-learn. Every function takes the parameters it needs and
-returns its results; nothing is stored between calls and no argument is changed.
+returns its results; nothing is stored between calls and no argument is changed
+(except the arrays given as ``out``, for the results).
 
 Notation (row-major, one sample per row, as in scikit-learn):
 
@@ -141,7 +142,6 @@ def backward(
         ``[a^0, ..., a^L]`` as returned by :func:`forward`.
     output_delta : ndarray of shape (n_samples, n_outputs)
         ``dL_i/dz^L`` for each sample, unweighted (see ``Loss.output_delta``).
-        It may be overwritten.
     hidden_activation : str
         Name of the hidden activation ``f``.
     alpha : float
@@ -191,11 +191,11 @@ def backward(
     for layer in range(n_layers - 1, -1, -1):
         W, a_prev = coefs[layer], activations[layer]
         coef_grad, intercept_grad = coef_grads[layer], intercept_grads[layer]
-        _transposed_product(a_prev, delta, out=coef_grad)
+        _transposed_product(a_prev, delta, out=coef_grad)  # a^{l-1}^T delta^l
         if alpha:
-            _add_scaled(coef_grad, W, alpha)
+            _add_scaled(coef_grad, W, alpha)  # + alpha W^l
         coef_grad /= weight_sum  # BP4 + L2: (a^T delta + alpha W) / sum(s)
-        np.add.reduce(delta, axis=0, out=intercept_grad)
+        delta.sum(axis=0, out=intercept_grad)
         intercept_grad /= weight_sum  # BP3: sum_i delta_i / sum(s)
         if layer > 0:
             delta = delta @ W.T

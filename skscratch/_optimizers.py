@@ -14,7 +14,9 @@ buffer carries nothing from one step to the next, so it is left out of pickles
 and copies. The estimator keeps all parameters in one flat array, so a step is
 a handful of ufunc calls whatever the number of layers. Each update performs
 the same floating-point operations in the same order as scikit-learn's
-optimizers, so both give the same parameters bit for bit.
+optimizers, so both give the same float64 parameters bit for bit. (In float32
+scikit-learn's Adam computes its steps in float64 and rounds them; these
+optimizers stay in float32.)
 Hyperparameters are kept as Python floats so that float32 parameters are
 updated in float32 (under NEP 50 a numpy float64 scalar would promote them).
 """
@@ -105,8 +107,10 @@ class SGD(_Optimizer):
     def step(self, params, grads):
         """Update ``params`` in place from their gradients ``grads`` (consumed)."""
         mu, eta = self.momentum, self.learning_rate
+        nesterov_step = self.nesterov and mu != 0.0
+        updates = self._scratch_for(params) if nesterov_step else [None] * len(params)
         for theta, v, g, update in zip(
-            params, self.velocities, grads, self._scratch_for(params), strict=True
+            params, self.velocities, grads, updates, strict=True
         ):
             g *= eta  # g now holds eta g
             if mu == 0.0:

@@ -489,3 +489,56 @@ def test_interrupted_partial_fit_leaves_the_model_as_it_was(monkeypatch, solver)
     assert est.n_iter_ == 0  # epochs completed by this call
     # Training goes on exactly as it would have without the interrupted call.
     _assert_same_weights(est.partial_fit(X, y), before.partial_fit(X, y))
+
+
+@pytest.mark.parametrize("method", ["_validation_record", "_record_epoch"])
+def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(monkeypatch, method):
+    """An interrupt after an epoch's updates but before its records are complete."""
+    original = getattr(ScratchMLPClassifier, method)
+    calls = []
+
+    def interrupted(self, *args, **kwargs):
+        calls.append(None)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ScratchMLPClassifier, method, interrupted)
+    est = ScratchMLPClassifier(**INTERRUPT_PARAMS)
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        est.fit(X, y, X_val=X, y_val=y)
+    monkeypatch.undo()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = ScratchMLPClassifier(**{**INTERRUPT_PARAMS, "max_iter": 2}).fit(
+            X, y, X_val=X, y_val=y
+        )
+    _assert_same_weights(est, reference)
+    for name in ("n_iter_", "t_", "loss_", "best_loss_", "_no_improvement_count"):
+        assert getattr(est, name) == getattr(reference, name), name
+    assert est.loss_curve_ == reference.loss_curve_
+    assert est.validation_scores_ == reference.validation_scores_
+    assert len(est.history_) == 2
+
+
+def test_interrupt_while_recording_a_partial_fit_leaves_the_model(monkeypatch):
+    est = ScratchMLPClassifier(**INTERRUPT_PARAMS).partial_fit(
+        X, y, classes=np.unique(y)
+    )
+    before = copy.deepcopy(est)
+
+    def interrupted(self, record):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ScratchMLPClassifier, "_record_epoch", interrupted)
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        est.partial_fit(X, y)
+    monkeypatch.undo()
+    _assert_same_weights(est, before)
+    assert (est.t_, est.loss_, est.loss_curve_) == (
+        before.t_,
+        before.loss_,
+        before.loss_curve_,
+    )
+    assert len(est.history_) == len(before.history_)
