@@ -5,7 +5,7 @@ repeat after repeat (A, B, A, B, ...) so that both see the same machine load;
 the tables report medians and the ratio ``MLPClassifier time / Scratch time``
 (above 1: skscratch is faster).
 
-Run ``python benchmarks/run.py`` (about 10 minutes on 2 cores) or
+Run ``python benchmarks/run.py`` (about 5 minutes on 2 cores) or
 ``python benchmarks/run.py --quick`` (about a minute, smaller data, fewer
 repeats). Results go to ``benchmarks/results/results.md``, ``results.json``
 and ``results.png`` (``--out`` to write them elsewhere).
