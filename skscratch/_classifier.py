@@ -1019,18 +1019,40 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
-    def _fit_stochastic(self, X, Y, sample_weight, validation, incremental, rng):
-        # Every weight and bias lives in one flat vector, ``coefs_`` and
-        # ``intercepts_`` being views of it, and so does their gradient: an
-        # optimizer step is then a few ufunc calls on one array.
+    def _training_buffers(self):
+        """Copy the weights into one flat vector and make one for their gradient.
+
+        ``coefs_`` and ``intercepts_`` become views of the new vector, so an
+        optimizer step is a few ufunc calls on one array; backpropagation
+        writes into views of the gradient vector.
+        """
         n_layers = len(self.coefs_)
         params, param_views = _flat_copy(self.coefs_ + self.intercepts_)
         self.coefs_, self.intercepts_ = param_views[:n_layers], param_views[n_layers:]
         grads = np.empty_like(params)
         grad_views = _views(grads, [view.shape for view in param_views])
-        buffers = _TrainingBuffers(
+        return _TrainingBuffers(
             params, grads, (grad_views[:n_layers], grad_views[n_layers:])
         )
+
+    def _check_finite_training(self, train_loss):
+        """Raise if the epoch's loss or the optimizer's statistics overflowed."""
+        if not np.isfinite(train_loss):
+            raise ValueError(
+                _NON_FINITE_MESSAGE.format(
+                    detail=f"loss {train_loss} at epoch {self.n_iter_}"
+                )
+            )
+        if not self._optimizer.state_is_finite():
+            raise ValueError(
+                _NON_FINITE_MESSAGE.format(
+                    detail="the optimizer's gradient statistics overflowed "
+                    f"at epoch {self.n_iter_}"
+                )
+            )
+
+    def _fit_stochastic(self, X, Y, sample_weight, validation, incremental, rng):
+        buffers = self._training_buffers()
         if incremental and hasattr(self, "_optimizer"):
             # Training updates a copy, so that a failed or interrupted call
             # can leave the optimizer as it was.
@@ -1038,7 +1060,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             self._optimizer = copy.deepcopy(optimizer_before)
         else:
             optimizer_before = None
-            self._optimizer = self._make_optimizer([params])
+            self._optimizer = self._make_optimizer([buffers.params])
         train_rows = None
         if self.early_stopping and validation is None:
             train_rows, valid_rows = self._split_for_early_stopping(Y, rng)
@@ -1052,7 +1074,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         batch_size = self._batch_size(n_samples)
         order = np.arange(n_samples)
         self.n_iter_ = 0
-        last_epoch = _LastCompletedEpoch(self, params)
+        last_epoch = _LastCompletedEpoch(self, buffers.params)
         try:
             for _ in range(self.max_iter):
                 start_time = time.perf_counter()
@@ -1068,19 +1090,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = train_loss
-                if not np.isfinite(train_loss):
-                    raise ValueError(
-                        _NON_FINITE_MESSAGE.format(
-                            detail=f"loss {train_loss} at epoch {self.n_iter_}"
-                        )
-                    )
-                if not self._optimizer.state_is_finite():
-                    raise ValueError(
-                        _NON_FINITE_MESSAGE.format(
-                            detail="the optimizer's gradient statistics overflowed "
-                            f"at epoch {self.n_iter_}"
-                        )
-                    )
+                self._check_finite_training(train_loss)
                 self._record_epoch(
                     {
                         "epoch": len(self.history_) + 1,
