@@ -121,3 +121,38 @@ def test_fit_memory_does_not_copy_X():
     """
     small, large = _fit_peak_bytes(5_000), _fit_peak_bytes(20_000)
     assert large - small < 15_000 * 100
+
+
+@pytest.mark.parametrize(
+    ("solver", "vectors"),
+    [("adam", 6), ("sgd", 4)],
+    ids=["adam", "sgd-momentum"],
+)
+def test_fit_memory_is_a_fixed_number_of_parameter_vectors(solver, vectors):
+    """Weights, gradient, checkpoint, and the optimizer's state and scratch.
+
+    Adam: weights, gradient, last epoch's weights, two moments, one scratch
+    vector (6). SGD with classical momentum: weights, gradient, last epoch's
+    weights, velocity (4). A batch must not allocate anything as large as the
+    network, so half a vector more is the margin for the small arrays.
+    """
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 400)), rng.integers(0, 3, 40)
+    model = ScratchMLPClassifier(
+        hidden_layer_sizes=(500,),
+        solver=solver,
+        nesterovs_momentum=False,
+        batch_size=20,
+        max_iter=2,
+        random_state=0,
+    )
+    n_params = 400 * 500 + 500 + 500 * 3 + 3
+    tracemalloc.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < (vectors + 0.5) * n_params * 8
