@@ -100,7 +100,25 @@ def case_digits(config):
         },
         config.repeats,
     )
-    return {"case": "digits, default configuration (fit)", **ratio_row(times)}
+    return {
+        "case": "digits, default configuration (fit)",
+        **ratio_row(times),
+        "fit_memory": fit_peaks(params, X, y),
+    }
+
+
+def fit_peaks(params, X, y):
+    """Peak MiB (tracemalloc) of one fit of each estimator, X excluded.
+
+    Each fit runs once untraced first, so that what a first call allocates
+    once per process (lazy imports, caches) is not counted.
+    """
+    peaks = {}
+    for name, cls in IMPLEMENTATIONS.items():
+        fit = fit_function(cls, params, X, y)
+        fit()
+        peaks[name] = peak_memory(fit) / 2**20
+    return peaks
 
 
 def ratio_row(times, unit="s"):
@@ -189,6 +207,7 @@ def case_large(config, X, y, hidden_layer_sizes, solver, dtype, label, **params)
         "gemm_fraction": {name: gemm / s for name, s in per_epoch.items()},
         # No implementation performing these products can beat this ratio.
         "ceiling": per_epoch["sklearn"] / gemm,
+        "fit_memory": fit_peaks({**fit_params, "max_iter": 1}, X, y),
     }
     return row
 
@@ -480,6 +499,23 @@ def markdown(results):
                 f"| {row['case']} | {row['gemm']:.3f} | "
                 f"{row['gemm_fraction']['skscratch']:.0%} | "
                 f"{row['gemm_fraction']['sklearn']:.0%} | {row['ceiling']:.2f} |"
+            )
+    lines += [
+        "",
+        "## Peak memory of each fit (MiB, tracemalloc, X excluded)",
+        "",
+        "One fit per estimator (large cases: one epoch).",
+        "",
+        "| case | skscratch | MLPClassifier | ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for row in results["cases"]:
+        if "fit_memory" in row:
+            memory = row["fit_memory"]
+            lines.append(
+                f"| {row['case']} | {memory['skscratch']:.1f} | "
+                f"{memory['sklearn']:.1f} | "
+                f"{memory['sklearn'] / memory['skscratch']:.2f} |"
             )
     lines += [
         "",

@@ -119,7 +119,7 @@ def forward(coefs, intercepts, X, hidden_activation, output_activation):
     for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         z = activations[-1] @ W
         z += b  # z^l = a^{l-1} W^l + b^l
-        activations.append(f_out(z) if layer == last else f(z))  # a^l = f(z^l)
+        activations.append(f_out(z) if layer == last else f(z, out=z))  # a^l = f(z^l)
     return activations
 
 

@@ -14,6 +14,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skscratch import ScratchMLPClassifier
+from skscratch._activations import HIDDEN_ACTIVATIONS
 from skscratch._network import backward, forward
 from skscratch._optimizers import SGD, Adam
 
@@ -156,3 +157,14 @@ def test_fit_memory_is_a_fixed_number_of_parameter_vectors(solver, vectors):
     finally:
         tracemalloc.stop()
     assert peak < (vectors + 0.5) * n_params * 8
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+def test_hidden_activations_in_place_equal_new_arrays(name):
+    """The forward pass computes ``f(z)`` into ``z``: the same numbers."""
+    function = HIDDEN_ACTIVATIONS[name].function
+    z = np.random.default_rng(2).normal(scale=3.0, size=(7, 5))
+    expected = function(z.copy())
+    result = function(z, out=z)
+    assert result is z
+    np.testing.assert_array_equal(z, expected)
