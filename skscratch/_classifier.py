@@ -586,9 +586,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             return "categorical_cross_entropy"
         return "binary_cross_entropy"
 
-    def _set_classes(self, y, classes):
+    def _set_classes(self, y, classes, target_type):
         """Set ``classes_`` and the target type from ``y`` (or ``classes``)."""
-        if type_of_target(y) == "multilabel-indicator":
+        if target_type == "multilabel-indicator":
             self.classes_ = np.arange(y.shape[1])
             self._target_type = "multilabel-indicator"
             return
@@ -748,14 +748,15 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        if type_of_target(y) == "multiclass-multioutput":
+        target_type = type_of_target(y)
+        if target_type == "multiclass-multioutput":
             raise ValueError(
                 "y has several columns of class labels (multiclass-multioutput), "
                 "which is not supported: give one column of labels, or a multilabel "
                 "indicator matrix of 0 and 1."
             )
         if first_pass:
-            self._set_classes(y, classes)
+            self._set_classes(y, classes, target_type)
         else:
             if self.loss != self._fitted_loss:
                 raise ValueError(
