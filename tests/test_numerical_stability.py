@@ -22,6 +22,8 @@ from skscratch._activations import (
 from skscratch._losses import LOSSES, mean_loss
 from skscratch._network import initialize_parameters
 
+from .assertions import assert_same_weights
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
@@ -378,15 +380,6 @@ def _interrupt_on_call(monkeypatch, call_number):
     monkeypatch.setattr(skscratch._classifier, "objective_and_gradients", interrupted)
 
 
-def _assert_same_weights(est, reference):
-    for got, expected in zip(
-        est.coefs_ + est.intercepts_,
-        reference.coefs_ + reference.intercepts_,
-        strict=True,
-    ):
-        np.testing.assert_array_equal(got, expected)
-
-
 @pytest.mark.parametrize(
     ("extra_params", "call_number", "completed_epochs"),
     [
@@ -420,7 +413,7 @@ def test_keyboard_interrupt_keeps_last_completed_epoch(
         reference = ScratchMLPClassifier(**{**params, "max_iter": est.n_iter_}).fit(
             X, y
         )
-    _assert_same_weights(est, reference)
+    assert_same_weights(est, reference)
     assert est.loss_ == reference.loss_
     assert est.loss_curve_ == reference.loss_curve_
     np.testing.assert_array_equal(est.predict_proba(X), reference.predict_proba(X))
@@ -480,7 +473,7 @@ def test_interrupted_partial_fit_leaves_the_model_as_it_was(monkeypatch, solver)
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         est.partial_fit(X, y)
     monkeypatch.undo()
-    _assert_same_weights(est, before)
+    assert_same_weights(est, before)
     for got, expected in zip(
         est._optimizer.state_arrays(), before._optimizer.state_arrays(), strict=True
     ):
@@ -488,7 +481,7 @@ def test_interrupted_partial_fit_leaves_the_model_as_it_was(monkeypatch, solver)
     assert est.t_ == before.t_ and len(est.history_) == len(before.history_)
     assert est.n_iter_ == 0  # epochs completed by this call
     # Training goes on exactly as it would have without the interrupted call.
-    _assert_same_weights(est.partial_fit(X, y), before.partial_fit(X, y))
+    assert_same_weights(est.partial_fit(X, y), before.partial_fit(X, y))
 
 
 @pytest.mark.parametrize("method", ["_validation_record", "_record_epoch"])
@@ -514,7 +507,7 @@ def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(monkeypatch, 
         reference = ScratchMLPClassifier(**{**INTERRUPT_PARAMS, "max_iter": 2}).fit(
             X, y, X_val=X, y_val=y
         )
-    _assert_same_weights(est, reference)
+    assert_same_weights(est, reference)
     for name in ("n_iter_", "t_", "loss_", "best_loss_", "_no_improvement_count"):
         assert getattr(est, name) == getattr(reference, name), name
     assert est.loss_curve_ == reference.loss_curve_
@@ -535,7 +528,7 @@ def test_interrupt_while_recording_a_partial_fit_leaves_the_model(monkeypatch):
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         est.partial_fit(X, y)
     monkeypatch.undo()
-    _assert_same_weights(est, before)
+    assert_same_weights(est, before)
     assert (est.t_, est.loss_, est.loss_curve_) == (
         before.t_,
         before.loss_,

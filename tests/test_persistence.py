@@ -16,6 +16,8 @@ import pytest
 
 from skscratch import ScratchMLPClassifier
 
+from .assertions import assert_same_weights
+
 sio = pytest.importorskip("skops.io")
 from skops.io.exceptions import UntrustedTypesFoundException  # noqa: E402
 
@@ -95,13 +97,7 @@ def assert_same_fitted_state(original, loaded, same_durations=True):
     """Same parameters, fitted attributes and training records."""
     assert type(loaded) is type(original)
     assert loaded.get_params() == original.get_params()
-    for a, b in zip(
-        original.coefs_ + original.intercepts_,
-        loaded.coefs_ + loaded.intercepts_,
-        strict=True,
-    ):
-        assert a.dtype == b.dtype
-        np.testing.assert_array_equal(a, b)
+    assert_same_weights(original, loaded)
     np.testing.assert_array_equal(loaded.classes_, original.classes_)
     assert loaded.classes_.dtype == original.classes_.dtype
     assert type(loaded.history_) is type(original.history_)

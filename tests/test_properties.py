@@ -18,6 +18,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skscratch import ScratchMLPClassifier
 
+from .assertions import assert_same_weights
+
 MAX_EXAMPLES = int(os.environ.get("SKSCRATCH_HYPOTHESIS_EXAMPLES", "25"))
 
 PROPERTY_SETTINGS = settings(
@@ -99,13 +101,7 @@ def _fit(params, X, y, est=None):
 
 
 def _assert_same_model(first, second):
-    for a, b in zip(
-        first.coefs_ + first.intercepts_,
-        second.coefs_ + second.intercepts_,
-        strict=True,
-    ):
-        assert a.dtype == b.dtype
-        np.testing.assert_array_equal(a, b)
+    assert_same_weights(first, second)
     assert first.loss_curve_ == second.loss_curve_ or (
         np.isnan(first.loss_) and np.isnan(second.loss_)
     )
