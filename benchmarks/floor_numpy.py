@@ -1,27 +1,26 @@
 """The benchmark's fits as the fastest bare numpy loops we could write: a floor.
 
-``fit_floor`` trains a fully connected network with the arithmetic of
-``ScratchMLPClassifier`` and ``MLPClassifier`` (same initialisation, same
+Each function trains one of the networks ``run.py`` times with the arithmetic
+of ``ScratchMLPClassifier`` and ``MLPClassifier`` (same initialisation, same
 shuffled mini-batches, same updates up to floating-point rounding) and does
 nothing else: no loss, no accuracy, no history, no stopping rule, no checks,
-no function per layer or per step, no sample weights. Every array a batch
-writes is allocated once per fit (the batch gather excepted: ``X[rows]`` into
-a new array measured faster here than gathering into a reused one); the mean
-over the batch is folded into the output delta, so the gradients come out of
-the matrix products already divided by the batch size.
+no sample weights, no function per layer or per step. Every array a batch
+writes is allocated once per fit, and the mean over the batch is folded into
+the output delta, so the gradients come out of the matrix products already
+divided by the batch size.
 
-It covers the networks ``run.py`` times:
-
-* ``"relu"`` hidden units, softmax outputs and cross-entropy, with Adam or SGD
-  with Nesterov momentum and an L2 penalty (the digits and the 50,000 x 784
-  cases; Glorot-uniform initialisation as in scikit-learn);
-* the teaching notebook's network: ``"logistic"`` hidden units, logistic
-  outputs, half squared error, plain SGD (``init="uniform"``: weights and
-  biases uniform in [0, 1), drawn neuron by neuron with the bias last).
+* ``fit_floor``: ReLU hidden layers, softmax outputs and cross-entropy, an L2
+  penalty, Adam or SGD with Nesterov momentum, Glorot-uniform initialisation
+  (the digits and the 50,000 x 784 cases). The batch is gathered with
+  ``X[rows]`` into a new array, which measured faster here than gathering into
+  a reused one.
+* ``fit_notebook_floor``: the teaching notebook's network (10 logistic hidden
+  units, logistic outputs, half squared error, plain SGD with rate 1, uniform
+  initialisation). It is so small that each numpy call counts, so each bias
+  is folded into its weight matrix, as the notebook does.
 
 None of this is a model anyone should use. ``run.py`` times it beside the
-estimators: no numpy implementation doing the same work is likely to be much
-faster, so when the floor itself misses a target, numpy on this machine does.
+estimators: when even the floor misses a target, numpy on this machine does.
 """
 
 import math
@@ -40,17 +39,13 @@ def _layered(units, dtype):
     return flat, coefs, blocks[len(shapes) :]
 
 
-def _initialize(rng, coefs, intercepts, init):
-    """The estimators' draws, layer by layer, in their order."""
+def _glorot_uniform(rng, coefs, intercepts):
+    """scikit-learn's initial weights: the same draws, layer by layer."""
     for W, b in zip(coefs, intercepts, strict=True):
         fan_in, fan_out = W.shape
-        if init == "uniform":
-            neurons = rng.uniform(0.0, 1.0, (fan_out, fan_in + 1))  # bias last
-            W[...], b[...] = neurons[:, :-1].T, neurons[:, -1]
-        else:
-            bound = math.sqrt(6.0 / (fan_in + fan_out))
-            W[...] = rng.uniform(-bound, bound, (fan_in, fan_out))
-            b[...] = rng.uniform(-bound, bound, fan_out)
+        bound = math.sqrt(6.0 / (fan_in + fan_out))
+        W[...] = rng.uniform(-bound, bound, (fan_in, fan_out))
+        b[...] = rng.uniform(-bound, bound, fan_out)
 
 
 def fit_floor(
@@ -75,7 +70,7 @@ def fit_floor(
     n_samples, n_classes = X.shape[0], int(y.max()) + 1
     units = [X.shape[1], *hidden_layer_sizes, n_classes]
     params, coefs, intercepts = _layered(units, X.dtype)
-    _initialize(rng, coefs, intercepts, "glorot")
+    _glorot_uniform(rng, coefs, intercepts)
     grads, grad_coefs, grad_intercepts = _layered(units, X.dtype)
     Y = np.zeros((n_samples, n_classes), dtype=X.dtype)
     Y[np.arange(n_samples), y] = 1
