@@ -1,13 +1,13 @@
 """The benchmark's fits as the fastest bare numpy loops we could write: a floor.
 
 Each function trains one of the networks ``run.py`` times with the arithmetic
-of ``ScratchMLPClassifier`` and ``MLPClassifier`` (same initialisation, same
-shuffled mini-batches, same updates up to floating-point rounding) and does
-nothing else: no loss, no accuracy, no history, no stopping rule, no checks,
-no sample weights, no function per layer or per step. Every array a batch
-writes is allocated once per fit, and the mean over the batch is folded into
-the output delta, so the gradients come out of the matrix products already
-divided by the batch size.
+of ``ScratchMLPClassifier`` (and, for ``fit_floor``, of ``MLPClassifier``):
+same initialisation, same shuffled mini-batches, same updates up to
+floating-point rounding. It does nothing else: no loss, no accuracy, no
+history, no stopping rule, no checks, no sample weights, no function per layer
+or per step. The activations, deltas and gradients are allocated once per fit,
+and the mean over the batch is folded into the output delta, so the gradients
+come out of the matrix products already divided by the batch size.
 
 * ``fit_floor``: ReLU hidden layers, softmax outputs and cross-entropy, an L2
   penalty, Adam or SGD with Nesterov momentum, Glorot-uniform initialisation
@@ -17,10 +17,11 @@ divided by the batch size.
 * ``fit_notebook_floor``: the teaching notebook's network (10 logistic hidden
   units, logistic outputs, half squared error, plain SGD with rate 1, uniform
   initialisation). It is so small that each numpy call counts, so each bias
-  is folded into its weight matrix, as the notebook does.
+  is folded into its weight matrix, as the notebook does, and nothing at all
+  is allocated per batch.
 
 None of this is a model anyone should use. ``run.py`` times it beside the
-estimators: when even the floor misses a target, numpy on this machine does.
+estimators: when even the floor misses a target, our fastest numpy loop does.
 """
 
 import math
@@ -66,6 +67,8 @@ def fit_floor(
     with Nesterov momentum ``momentum``. ``y`` holds labels ``0 .. K - 1``.
     Returns the weights and the biases, per layer.
     """
+    if solver not in ("adam", "sgd"):
+        raise ValueError(f"solver must be 'adam' or 'sgd', got {solver!r}")
     rng = np.random.RandomState(random_state)
     n_samples, n_classes = X.shape[0], int(y.max()) + 1
     units = [X.shape[1], *hidden_layer_sizes, n_classes]
@@ -111,10 +114,10 @@ def fit_floor(
             if solver == "adam":
                 rate = learning_rate * math.sqrt(1 - 0.999**step) / (1 - 0.9**step)
                 np.square(grads, out=scratch)
-                scratch *= 0.001
+                scratch *= 1 - 0.999
                 second *= 0.999
                 second += scratch
-                grads *= 0.1
+                grads *= 1 - 0.9
                 first *= 0.9
                 first += grads
                 np.sqrt(second, out=scratch)
