@@ -180,8 +180,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
         Learning-rate schedule of ``solver="sgd"``: constant; divided by
         ``(t + 1) ** power_t`` after each epoch, with ``t`` the number of
-        samples seen; or divided by 5 each time ``n_iter_no_change`` epochs fail
-        to improve by ``tol``.
+        samples seen; or divided by 5 each time more than ``n_iter_no_change``
+        consecutive epochs fail to improve by ``tol``.
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.
@@ -202,8 +202,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     tol : float, default=1e-4
         Training stops (or the adaptive learning rate is decreased) when the loss
-        or validation score fails to improve by ``tol`` for ``n_iter_no_change``
-        consecutive epochs. For L-BFGS, the gradient tolerance ``gtol``.
+        or validation score fails to improve by ``tol`` for more than
+        ``n_iter_no_change`` consecutive epochs. For L-BFGS, the gradient
+        tolerance ``gtol``.
 
     verbose : bool, default=False
         Print one line per epoch: training loss, and the validation loss and
@@ -239,7 +240,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         Adam's numerical-stability constant.
 
     n_iter_no_change : int, default=10
-        Number of epochs without improvement by ``tol`` before stopping.
+        Training stops after more than ``n_iter_no_change`` consecutive epochs
+        without improvement by ``tol``.
 
     max_fun : int, default=15000
         Maximum number of objective evaluations of L-BFGS.
@@ -250,8 +252,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         MLPClassifier. ``"squared_error"``: the notebook's network, one logistic
         output unit per class trained on the one-hot target with half the squared
         error; :meth:`predict_proba` then divides each row of outputs by its sum
-        so that it sums to 1 (for multilabel targets the outputs are returned as
-        they are).
+        so that it sums to 1 (for multilabel targets the outputs are clipped to
+        ``[eps, 1 - eps]``, as for ``"log_loss"``).
 
     init : {"glorot_uniform", "uniform"} or callable, default="glorot_uniform"
         Initial weights. ``"glorot_uniform"`` draws exactly what MLPClassifier

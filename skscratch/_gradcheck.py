@@ -23,7 +23,7 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
         \frac{J(\theta + \epsilon e_j) - J(\theta - \epsilon e_j)}{2 \epsilon},
 
     with an error of order :math:`\epsilon^2`. The analytic gradient from
-    :func:`skscratch._network.backward` is compared with it array by array.
+    ``skscratch._network.backward`` is compared with it array by array.
 
     Parameters
     ----------
@@ -32,8 +32,8 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
         is first fitted (on a clone) for one epoch, or one L-BFGS iteration, on
         ``X`` and ``y`` to set up its layers.
     X : array-like of shape (n_samples, n_features)
-        Input data. Keep it small: the check costs two forward passes per
-        parameter.
+        Input data. Keep it small: the check costs two forward and backward
+        passes per parameter.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Targets.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -47,7 +47,7 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
     errors : dict
         ``{"coefs_": [...], "intercepts_": [...]}``: for each layer, the relative
         error ``||g_analytic - g_numeric|| / max(||g_analytic|| + ||g_numeric||,
-        tiny)``. Values around ``1e-8`` or below mean backpropagation is right.
+        tiny)``. Values below about ``1e-6`` mean backpropagation is right.
 
     Examples
     --------

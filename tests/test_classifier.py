@@ -225,6 +225,22 @@ def test_warm_start_may_turn_early_stopping_off_and_on(digits):
     assert clf.best_validation_score_ == max(clf.validation_scores_)
 
 
+def test_warm_start_keeps_the_best_weights_of_all_calls(digits):
+    """A warm-started call that finds no better epoch ends on the earlier best."""
+    X, y = digits
+    clf = small_clf(early_stopping=True, warm_start=True, max_iter=20).fit(X, y)
+    best_coefs = [W.copy() for W in clf.coefs_]
+    best_intercepts = [b.copy() for b in clf.intercepts_]
+    best_score = clf.best_validation_score_
+    clf.set_params(learning_rate_init=1.0, max_iter=3).fit(X, y)
+    assert max(clf.validation_scores_[-3:]) < best_score  # no better epoch
+    assert clf.best_validation_score_ == best_score
+    for got, expected in zip(
+        clf.coefs_ + clf.intercepts_, best_coefs + best_intercepts, strict=True
+    ):
+        assert_array_equal(got, expected)
+
+
 def test_lbfgs_ignores_early_stopping(digits):
     X, y = digits
     clf = small_clf(solver="lbfgs", early_stopping=True).fit(X, y)

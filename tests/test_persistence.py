@@ -181,6 +181,21 @@ def test_skops_exact_list_for_default_model():
     ]
 
 
+def initial_weights(fan_in, fan_out, random_state):
+    """A user's ``init`` callable, saved by reference."""
+    return np.full((fan_in, fan_out), 0.1), np.zeros(fan_out)
+
+
+def test_skops_lists_an_init_callable_by_its_import_path():
+    est = ScratchMLPClassifier(
+        hidden_layer_sizes=(3,), max_iter=2, init=initial_weights
+    ).fit(X, y_int)
+    untrusted = sio.get_untrusted_types(data=sio.dumps(est))
+    assert f"{__name__}.initial_weights" in untrusted
+    loaded = sio.loads(sio.dumps(est), trusted=untrusted)
+    assert loaded.init is initial_weights
+
+
 def test_skops_refuses_untrusted_types(fitted):
     est, _ = fitted
     data = sio.dumps(est)
