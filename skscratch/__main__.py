@@ -38,6 +38,17 @@ NOTEBOOK_CONFIG = dict(
 )
 
 
+def _positive_int(text):
+    """argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m skscratch",
@@ -55,7 +66,10 @@ def parse_args(argv=None):
         help="folder for the PNG files (default: ./skscratch-demo)",
     )
     parser.add_argument(
-        "--epochs", type=int, default=10, help="epochs of the notebook's network"
+        "--epochs",
+        type=_positive_int,
+        default=10,
+        help="epochs of the notebook's network",
     )
     parser.add_argument("--seed", type=int, default=0, help="random_state")
     parser.add_argument(

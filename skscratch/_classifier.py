@@ -31,6 +31,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import (
     _check_sample_weight,
+    check_array,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -70,6 +71,16 @@ def _unpack(vector, shapes, dtype):
     return [view.astype(dtype) for view in _views(vector, shapes)]
 
 
+def _classification_targets(y):
+    """``y`` as a dense array of labels or label indicators, checked as targets."""
+    if sp.issparse(y):  # a sparse label indicator matrix
+        y = y.toarray()
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    return y
+
+
 def _flat_copy(arrays):
     """Copy arrays into one new flat vector; return it and a view shaped like each."""
     flat = np.concatenate([np.ravel(a) for a in arrays])
@@ -105,18 +116,22 @@ _EPOCH_RECORDS = ("loss_curve_", "history_", "validation_scores_")
 class _LastCompletedEpoch:
     """The weights and records of the last completed epoch, for an interrupt.
 
-    Saved after every epoch (the weights into the same buffer) and restored
-    when training is interrupted, so that the model is the one of the last
-    completed epoch wherever in the next epoch the interrupt arrives.
+    Saved after every epoch (or L-BFGS iteration; the weights into the same
+    buffer) and restored when training is interrupted, so that the model is the
+    one of the last completed epoch wherever in the next epoch the interrupt
+    arrives. An interrupt during :meth:`save` itself finds the epoch being saved
+    complete in the estimator, so :meth:`restore` then keeps it as it is.
     """
 
     def __init__(self, estimator, params):
         self._estimator = estimator
         self._params = params
         self._saved_params = np.empty_like(params)
+        self._saving = False
         self.save()
 
     def save(self):
+        self._saving = True
         np.copyto(self._saved_params, self._params)
         estimator = self._estimator
         self._attributes = {
@@ -129,8 +144,11 @@ class _LastCompletedEpoch:
             for name in _EPOCH_RECORDS
             if getattr(estimator, name, None) is not None
         }
+        self._saving = False
 
     def restore(self):
+        if self._saving:
+            return
         np.copyto(self._params, self._saved_params)
         estimator = self._estimator
         for name in _EPOCH_ATTRIBUTES:
@@ -221,14 +239,16 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     early_stopping : bool, default=False
         Stop when the validation score stops improving, and keep the weights of
-        the best epoch (with ``warm_start``, the best epoch of all the calls so
-        far). The validation data is ``X_val``, ``y_val`` if given to
-        :meth:`fit`, otherwise a ``validation_fraction`` of the training data,
-        drawn as MLPClassifier draws it (stratified for binary targets only).
+        the best epoch (with ``warm_start``, the best epoch of all the calls
+        since early stopping was last turned on). The validation data is
+        ``X_val``, ``y_val`` if given to :meth:`fit`, otherwise a
+        ``validation_fraction`` of the training data, drawn as MLPClassifier
+        draws it (stratified for binary targets only).
         Stochastic solvers only.
 
     validation_fraction : float, default=0.1
-        Fraction of the training data held out for early stopping.
+        Fraction of the training data held out for early stopping, in
+        ``[0, 1)``; early stopping without ``X_val`` needs it above 0.
 
     beta_1 : float, default=0.9
         Decay rate of Adam's first-moment estimate, in ``[0, 1)``.
@@ -264,7 +284,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         layer in turn: a way to start from given weights.
 
     class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, multiplied into ``sample_weight``. ``"balanced"``
+        Weights of the classes (finite and non-negative; a class left out
+        weighs 1), multiplied into ``sample_weight``. ``"balanced"``
         uses ``n_samples / (n_classes * np.bincount(y))``, with sample weights
         counted in (weighting a sample by ``k`` is the same as repeating it ``k``
         times); in :meth:`partial_fit` the counts are those of the data of that
@@ -380,7 +401,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
         "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -464,17 +485,20 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             copied as a whole (other dtypes are converted to float64). Sparse
             CSR and CSC matrices are accepted (CSC is converted to CSR once, for
             row batches).
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels, or a label indicator matrix for multilabel targets.
+        y : {array-like, sparse matrix} of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a label indicator matrix (dense or sparse) for
+            multilabel targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights. A mini-batch whose weights are all zero
-            is skipped.
+            is skipped; with early stopping, both parts of the split need some
+            weight.
         X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
             Validation data, scored after every epoch (``history_``,
             ``validation_scores_``) and used by early stopping instead of an
             internal split. Give ``y_val`` with it.
         y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
-            Labels of ``X_val``.
+            Labels of ``X_val``, checked as ``y`` is: the same kind of targets,
+            and only classes the model knows.
 
         Returns
         -------
@@ -507,7 +531,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         classes : array-like of shape (n_classes,), default=None
             All the classes that can appear over all calls. Required on the
             first call, ignored afterwards unless it differs (an error). For a
-            multilabel indicator ``y`` the labels are its columns.
+            multilabel indicator ``y`` the labels are its columns, so
+            ``classes`` must be ``[0, 1, ..., n_labels - 1]``.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights.
 
@@ -565,11 +590,13 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels: the class of highest probability, or for
-            multilabel targets each label whose probability exceeds 0.5.
+            multilabel targets each label whose probability exceeds 0.5 (a
+            sparse CSR matrix if the model was first fitted on a sparse ``y``,
+            as in MLPClassifier).
         """
         predicted = self._predicted_indices(self._validated_outputs(X))
         if self._target_type == "multilabel-indicator":
-            return predicted
+            return sp.csr_matrix(predicted) if self._sparse_targets else predicted
         return self.classes_[predicted]
 
     def __sklearn_tags__(self):
@@ -591,7 +618,15 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     def _set_classes(self, y, classes, target_type):
         """Set ``classes_`` and the target type from ``y`` (or ``classes``)."""
         if target_type == "multilabel-indicator":
-            self.classes_ = np.arange(y.shape[1])
+            labels = np.arange(y.shape[1])
+            if classes is not None and not np.array_equal(
+                np.asarray(classes, dtype=object), labels.astype(object)
+            ):
+                raise ValueError(
+                    f"classes={np.asarray(classes).tolist()} does not match y, a "
+                    f"label indicator matrix whose labels are {labels.tolist()}."
+                )
+            self.classes_ = labels
             self._target_type = "multilabel-indicator"
             return
         self.classes_ = unique_labels(y if classes is None else classes)
@@ -747,9 +782,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=first_pass,
         )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
+        sparse_targets = sp.issparse(y)
+        y = _classification_targets(y)
         target_type = type_of_target(y)
         if target_type == "multiclass-multioutput":
             raise ValueError(
@@ -759,6 +793,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         if first_pass:
             self._set_classes(y, classes, target_type)
+            self._sparse_targets = sparse_targets
         else:
             if self.loss != self._fitted_loss:
                 raise ValueError(
@@ -881,6 +916,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             class_weights = np.zeros(totals.shape[0])
             class_weights[present] = totals.sum() / (present.sum() * totals[present])
         else:
+            weights = np.array(list(self.class_weight.values()), dtype=float)
+            if not (np.isfinite(weights) & (weights >= 0)).all():
+                raise ValueError(
+                    "class_weight must give each class a finite, non-negative "
+                    f"weight; got {self.class_weight}."
+                )
             unknown = set(self.class_weight) - set(self.classes_.tolist())
             if unknown:
                 raise ValueError(
@@ -899,9 +940,22 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         X_val = validate_data(
             self, X_val, accept_sparse=("csr", "csc"), dtype=dtype, reset=False
         )
-        y_val = np.asarray(y_val)
-        if y_val.ndim == 2 and y_val.shape[1] == 1:
-            y_val = column_or_1d(y_val, warn=True)
+        y_val = _classification_targets(
+            check_array(
+                y_val,
+                accept_sparse="csr",
+                ensure_2d=False,
+                dtype=None,
+                input_name="y_val",
+            )
+        )
+        if (self._target_type == "multilabel-indicator") != (
+            type_of_target(y_val) == "multilabel-indicator"
+        ):
+            raise ValueError(
+                f"y_val must hold the same kind of targets as y "
+                f"({self._target_type}); got {type_of_target(y_val)} targets."
+            )
         if y_val.shape[0] != X_val.shape[0]:
             raise ValueError(
                 f"X_val and y_val have different numbers of samples: "
@@ -938,13 +992,22 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         """Set up what this call's stopping rule and records need.
 
         Runs after a first initialisation and after a resume alike, so that a
-        warm start may turn early stopping on or off.
+        warm start may turn early stopping on (the best validation score is
+        tracked from this call on, and ``best_loss_`` is ``None``) or off (the
+        best validation score and its weights are dropped).
         """
         if validating and self.validation_scores_ is None:
             self.validation_scores_ = []
-        if self._early_stopping_active and self.best_validation_score_ is None:
-            self._remember_as_best(-np.inf)
-        if not self._early_stopping_active and self.best_loss_ is None:
+        if self._early_stopping_active:
+            self.best_loss_ = None
+            if self.best_validation_score_ is None:
+                self._remember_as_best(-np.inf)
+            return
+        self.best_validation_score_ = None
+        for name in ("_best_coefs", "_best_intercepts"):
+            if hasattr(self, name):
+                delattr(self, name)
+        if self.best_loss_ is None:
             self.best_loss_ = np.inf
 
     def _remember_as_best(self, score):
@@ -997,6 +1060,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
 
         The split is stratified for binary targets only (as in MLPClassifier).
         """
+        if self.validation_fraction == 0:
+            raise ValueError(
+                "validation_fraction=0.0 leaves no validation data for "
+                "early_stopping=True: set validation_fraction > 0, or pass X_val "
+                "and y_val."
+            )
         stratify = Y[:, -1] if self._target_type == "binary" else None
         train_rows, valid_rows = train_test_split(
             np.arange(Y.shape[0]),
@@ -1072,6 +1141,17 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 Y[valid_rows],
                 None if sample_weight is None else sample_weight[valid_rows],
             )
+            if sample_weight is not None:
+                for part, rows in (
+                    ("training", train_rows),
+                    ("validation", valid_rows),
+                ):
+                    if not sample_weight[rows].sum() > 0:
+                        raise ValueError(
+                            f"The sample weights of the {part} part of the "
+                            "early-stopping split sum to zero: give positive "
+                            "weights to more samples, or pass X_val and y_val."
+                        )
 
         n_samples = Y.shape[0] if train_rows is None else train_rows.shape[0]
         batch_size = self._batch_size(n_samples)
@@ -1265,13 +1345,17 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             last_evaluation.update(vector=vector.copy(), outputs=activations[-1])
             return value, _pack(coef_grads + intercept_grads)
 
-        state = {"vector": _pack(self.coefs_ + self.intercepts_)}
-        state["time"] = time.perf_counter()
+        # The weights of the last completed iteration, which coefs_ and
+        # intercepts_ view while L-BFGS runs.
+        weights = _pack(self.coefs_ + self.intercepts_)
+        views = _views(weights, shapes)
+        self.coefs_, self.intercepts_ = views[:n_layers], views[n_layers:]
+        self.n_iter_ = 0
+        last_iteration = _LastCompletedEpoch(self, weights)
+        clock = {"start": time.perf_counter()}
 
         def record_iteration(intermediate_result):
-            params = _unpack(intermediate_result.x, shapes, dtype)
-            self.coefs_, self.intercepts_ = params[:n_layers], params[n_layers:]
-            state["vector"] = intermediate_result.x.copy()
+            np.copyto(weights, intermediate_result.x)
             same_point = np.array_equal(
                 last_evaluation.get("vector"), intermediate_result.x
             )
@@ -1286,17 +1370,17 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 ),
                 **self._validation_record(validation),
                 "learning_rate": None,
-                "duration": now - state["time"],
+                "duration": now - clock["start"],
             }
-            state["time"] = now
+            clock["start"] = now
             self.n_iter_ += 1
             self._record_epoch(record)
+            last_iteration.save()
 
-        self.n_iter_ = 0
         try:
             result = scipy.optimize.minimize(
                 objective,
-                state["vector"],
+                weights.copy(),
                 method="L-BFGS-B",
                 jac=True,
                 callback=record_iteration,
@@ -1307,8 +1391,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 },
             )
         except KeyboardInterrupt:
+            last_iteration.restore()
             warnings.warn("Training interrupted by user.", stacklevel=2)
-            final_vector = state["vector"]
+            final_vector = weights
             self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
         else:
             final_vector = result.x

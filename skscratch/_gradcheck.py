@@ -5,8 +5,9 @@ import warnings
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._classifier import _classification_targets
 from ._network import objective_and_gradients
 
 
@@ -31,9 +32,10 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
         A fitted estimator, whose current weights are checked; an unfitted one
         is first fitted (on a clone) for one epoch, or one L-BFGS iteration, on
         ``X`` and ``y`` to set up its layers.
-    X : array-like of shape (n_samples, n_features)
-        Input data. Keep it small: the check costs two forward and backward
-        passes per parameter.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Input data, validated as :meth:`ScratchMLPClassifier.predict` validates
+        it. Keep it small: the check costs two forward and backward passes per
+        parameter.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Targets.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -64,9 +66,18 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
     if not _is_fitted(estimator):
         estimator = clone(estimator).set_params(max_iter=1)
         _fit_quietly(estimator, X, y, sample_weight)
-    X = np.asarray(X, dtype=np.float64)
-    Y = estimator._encode(np.asarray(y))
-    sample_weight = estimator._sample_weight(sample_weight, X, np.asarray(y))
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        reset=False,
+        accept_sparse=("csr", "csc"),
+        multi_output=True,
+        dtype=np.float64,
+    )
+    y = _classification_targets(y)
+    Y = estimator._encode(y)
+    sample_weight = estimator._sample_weight(sample_weight, X, y)
     coefs = [c.astype(np.float64) for c in estimator.coefs_]
     intercepts = [b.astype(np.float64) for b in estimator.intercepts_]
 

@@ -794,7 +794,8 @@ class PredictionDisplay:
             f"{cls.__name__}.from_estimator",
         )
         if np.ndim(x) == 1:
-            x = np.asarray(x).reshape(1, -1)
+            # A pandas Series (a DataFrame's row) keeps its feature names.
+            x = x.to_frame().T if hasattr(x, "to_frame") else np.reshape(x, (1, -1))
         elif np.ndim(x) != 2 or np.shape(x)[0] != 1:
             raise ValueError(
                 "x must be one sample: a 1-D array or a 2-D array with one row; "

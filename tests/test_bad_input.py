@@ -34,6 +34,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(40, 4))
 y = np.arange(40) % 3
+Y_MULTILABEL = np.c_[y == 0, y == 1, X[:, 0] > 0].astype(int)
 COLUMNS = ["a", "b", "c", "d"]
 BASE_PARAMS = {"hidden_layer_sizes": (3,), "max_iter": 3, "random_state": 0}
 
@@ -234,6 +235,21 @@ CATALOGUE = [
         set_params={"class_weight": {0: 1.0, 7: 2.0}},
     ),
     Row(
+        "class_weight_negative",
+        FIT,
+        ValueError,
+        r"^class_weight must give each class a finite, non-negative weight; "
+        r"got \{0: -1\.0\}",
+        set_params={"class_weight": {0: -1.0}},
+    ),
+    Row(
+        "class_weight_nan",
+        FIT,
+        ValueError,
+        "class_weight must give each class a finite, non-negative weight",
+        set_params={"class_weight": {1: np.nan}},
+    ),
+    Row(
         "class_weight_all_zero",
         FIT,
         ValueError,
@@ -283,6 +299,55 @@ CATALOGUE = [
         fit(X, y, X_val=X, y_val=y[:-1]),
         ValueError,
         "X_val and y_val have different numbers of samples: 40 and 39",
+    ),
+    Row(
+        "early_stopping_without_validation_fraction",
+        FIT,
+        ValueError,
+        r"^validation_fraction=0\.0 leaves no validation data for "
+        r"early_stopping=True",
+        set_params={"early_stopping": True, "validation_fraction": 0.0},
+        starts=("new", "fitted"),
+    ),
+    Row(
+        # One weighted sample: one part of the split has no weight at all.
+        "early_stopping_part_without_weight",
+        fit(X, y, sample_weight=_with(np.zeros(40), 0, 1.0)),
+        ValueError,
+        r"^The sample weights of the (training|validation) part of the "
+        r"early-stopping split sum to zero",
+        set_params={"early_stopping": True, "validation_fraction": 0.2},
+        starts=("new", "fitted"),
+    ),
+    Row(
+        "y_val_multilabel_not_0_1",
+        fit(X, Y_MULTILABEL, X_val=X, y_val=_with(Y_MULTILABEL, (0, 0), 5)),
+        ValueError,
+        r"^y_val must hold the same kind of targets as y \(multilabel-indicator\)",
+        starts=("new", "fitted"),
+    ),
+    Row(
+        "y_val_multilabel_nan",
+        fit(X, Y_MULTILABEL, X_val=X, y_val=_with(Y_MULTILABEL, (0, 0), np.nan)),
+        ValueError,
+        "Input y_val contains NaN",
+        starts=("new", "fitted"),
+    ),
+    Row(
+        "y_val_labels_for_multilabel",
+        fit(X, Y_MULTILABEL, X_val=X, y_val=y),
+        ValueError,
+        r"^y_val must hold the same kind of targets as y \(multilabel-indicator\);"
+        r" got multiclass targets",
+        starts=("new", "fitted"),
+    ),
+    Row(
+        "partial_fit_multilabel_classes_not_the_labels",
+        partial_fit(X, Y_MULTILABEL, classes=["a", "b"]),
+        ValueError,
+        r"^classes=\['a', 'b'\] does not match y, a label indicator matrix whose "
+        r"labels are \[0, 1, 2\]",
+        starts=("new",),
     ),
     Row(
         "early_stopping_split_too_small",
@@ -522,7 +587,7 @@ INVALID_PARAMETERS = [
     ("nesterovs_momentum", None),
     ("early_stopping", "no"),
     ("validation_fraction", 1.0),
-    ("validation_fraction", 0.0),
+    ("validation_fraction", -0.1),
     ("beta_1", 1.0),
     ("beta_2", -0.1),
     ("epsilon", 0.0),

@@ -217,12 +217,16 @@ def test_changing_loss_after_fit_does_not_change_predictions(binary):
 
 
 def test_warm_start_may_turn_early_stopping_off_and_on(digits):
+    """Each call's best_* attributes are those of its own stopping rule."""
     X, y = digits
     clf = small_clf(early_stopping=True, warm_start=True).fit(X, y)
+    assert clf.best_loss_ is None
     clf.set_params(early_stopping=False).fit(X, y)
-    assert np.isfinite(clf.best_loss_)
+    assert clf.best_validation_score_ is None
+    assert clf.best_loss_ == min(clf.loss_curve_[-clf.n_iter_ :])
     clf.set_params(early_stopping=True).fit(X, y)
-    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_loss_ is None
+    assert clf.best_validation_score_ == max(clf.validation_scores_[-clf.n_iter_ :])
 
 
 def test_warm_start_keeps_the_best_weights_of_all_calls(digits):

@@ -1,7 +1,11 @@
 """Backpropagation agrees with central differences of the objective."""
 
+import warnings
+
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
 
 from skscratch import ScratchMLPClassifier, check_gradients
 from skscratch import _activations as activations
@@ -51,6 +55,40 @@ def test_check_gradients_uses_the_fitted_weights(digits):
     assert max(errors["coefs_"] + errors["intercepts_"]) < 1e-6
     for before, after in zip(coefs_before, clf.coefs_, strict=True):
         np.testing.assert_array_equal(before, after)
+
+
+@pytest.fixture(scope="module")
+def small_fit(digits):
+    """A model fitted for one epoch on 30 digits, with its data."""
+    X, y = digits
+    X, y = X[:30], y[:30]
+    clf = ScratchMLPClassifier(hidden_layer_sizes=(3,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return clf.fit(X, y), X, y
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda X: np.where(X == X[0, 0], np.nan, X), "Input X contains NaN"),
+        (lambda X: np.where(X == X[0, 0], np.inf, X), "Input X contains infinity"),
+        (lambda X: X[:, :3], "X has 3 features, but ScratchMLPClassifier is expecting"),
+    ],
+    ids=["nan", "inf", "features"],
+)
+def test_check_gradients_validates_its_input(small_fit, change, message):
+    clf, X, y = small_fit
+    with pytest.raises(ValueError, match=message):
+        check_gradients(clf, change(X), y)
+
+
+def test_check_gradients_takes_sparse_input(small_fit):
+    clf, X, y = small_fit
+    for data in (X, sp.csr_matrix(X), sp.csc_matrix(X)):
+        errors = check_gradients(clf, data, y)
+        assert len(errors["coefs_"]) == len(errors["intercepts_"]) == 2
+        assert max(errors["coefs_"] + errors["intercepts_"]) < 1e-6
 
 
 def test_check_gradients_detects_a_wrong_derivative(monkeypatch):

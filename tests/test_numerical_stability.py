@@ -5,6 +5,7 @@ into an error, so each test here also checks that no such warning escapes.
 """
 
 import copy
+import sys
 import warnings
 
 import numpy as np
@@ -484,9 +485,12 @@ def test_interrupted_partial_fit_leaves_the_model_as_it_was(monkeypatch, solver)
     assert_same_weights(est.partial_fit(X, y), before.partial_fit(X, y))
 
 
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 @pytest.mark.parametrize("method", ["_validation_record", "_record_epoch"])
-def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(monkeypatch, method):
-    """An interrupt after an epoch's updates but before its records are complete."""
+def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(
+    monkeypatch, method, solver
+):
+    """An interrupt after an epoch's (iteration's) updates, before its records."""
     original = getattr(ScratchMLPClassifier, method)
     calls = []
 
@@ -496,15 +500,16 @@ def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(monkeypatch, 
             raise KeyboardInterrupt
         return original(self, *args, **kwargs)
 
+    params = {**INTERRUPT_PARAMS, "solver": solver}
     monkeypatch.setattr(ScratchMLPClassifier, method, interrupted)
-    est = ScratchMLPClassifier(**INTERRUPT_PARAMS)
+    est = ScratchMLPClassifier(**params)
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         est.fit(X, y, X_val=X, y_val=y)
     monkeypatch.undo()
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        reference = ScratchMLPClassifier(**{**INTERRUPT_PARAMS, "max_iter": 2}).fit(
+        reference = ScratchMLPClassifier(**{**params, "max_iter": 2}).fit(
             X, y, X_val=X, y_val=y
         )
     assert_same_weights(est, reference)
@@ -513,6 +518,40 @@ def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(monkeypatch, 
     assert est.loss_curve_ == reference.loss_curve_
     assert est.validation_scores_ == reference.validation_scores_
     assert len(est.history_) == 2
+
+
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_interrupt_while_saving_an_epoch_keeps_it(monkeypatch, solver):
+    """An interrupt inside the save of epoch 3: epoch 3 is complete, and kept."""
+    saves = []
+
+    class InterruptedSave:
+        """numpy, except that the 4th copy made by ``save`` is then interrupted."""
+
+        def __getattr__(self, name):
+            return getattr(np, name)
+
+        def copyto(self, destination, source, **kwargs):
+            np.copyto(destination, source, **kwargs)
+            if sys._getframe(1).f_code.co_name == "save":
+                saves.append(None)
+                if len(saves) == 4:  # one save before the first epoch, one after each
+                    raise KeyboardInterrupt
+
+    monkeypatch.setattr(skscratch._classifier, "np", InterruptedSave())
+    params = {**INTERRUPT_PARAMS, "solver": solver}
+    est = ScratchMLPClassifier(**params)
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        est.fit(X, y)
+    monkeypatch.undo()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = ScratchMLPClassifier(**{**params, "max_iter": 3}).fit(X, y)
+    assert est.n_iter_ == 3
+    assert_same_weights(est, reference)
+    assert est.loss_curve_ == reference.loss_curve_
+    assert len(est.history_) == 3
 
 
 def test_interrupt_while_recording_a_partial_fit_leaves_the_model(monkeypatch):

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import warnings
 
 import matplotlib
 
@@ -12,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning, NotFittedError  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
 from skscratch import (  # noqa: E402
@@ -438,6 +439,24 @@ def test_prediction_binary_log_loss_shows_both_classes(binary_clf, digits):
     heights = [bar.get_height() for bar in display.bars_]
     np.testing.assert_allclose(heights, binary_clf.predict_proba(X[:1])[0])
     assert len(heights) == 2
+
+
+def test_prediction_of_a_dataframe_row_keeps_the_feature_names(digits):
+    pd = pytest.importorskip("pandas")
+    X, y = digits
+    frame = pd.DataFrame(X[:600], columns=[f"pixel_{i}" for i in range(64)])
+    model = ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(frame, y[:600])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "X does not have valid feature names"
+        display = PredictionDisplay.from_estimator(model, frame.iloc[7], y_true=y[7])
+    np.testing.assert_array_equal(display.image_.get_array(), X[7].reshape(8, 8))
+    np.testing.assert_allclose(
+        [bar.get_height() for bar in display.bars_],
+        model.predict_proba(frame.iloc[[7]])[0],
+    )
 
 
 def test_prediction_draws_into_given_axes(clf, digits):

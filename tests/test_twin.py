@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from numpy.testing import assert_allclose
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -48,7 +49,11 @@ def assert_twins(theirs, ours, X, rtol=RTOL, atol=ATOL):
     assert_allclose(
         ours.predict_proba(X), theirs.predict_proba(X), rtol=rtol, atol=atol
     )
-    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    predicted, expected = ours.predict(X), theirs.predict(X)
+    assert sp.issparse(predicted) == sp.issparse(expected)
+    if sp.issparse(expected):
+        predicted, expected = predicted.toarray(), expected.toarray()
+    np.testing.assert_array_equal(predicted, expected)
 
 
 SGD_VARIANTS = {
@@ -115,6 +120,25 @@ def test_binary(binary, solver):
 def test_multilabel(multilabel, solver):
     X, Y = multilabel
     theirs, ours = fit_both(X, Y, hidden_layer_sizes=(10,), solver=solver, max_iter=8)
+    assert_twins(theirs, ours, X)
+
+
+def test_sparse_multilabel_targets(multilabel):
+    X, Y = multilabel
+    theirs, ours = fit_both(X, sp.csr_matrix(Y), hidden_layer_sizes=(10,), max_iter=5)
+    assert_twins(theirs, ours, X)
+    assert ours.predict(X).format == "csr"
+    _, dense = fit_both(X, Y, hidden_layer_sizes=(10,), max_iter=5)
+    for got, expected in zip(
+        ours.coefs_ + ours.intercepts_, dense.coefs_ + dense.intercepts_, strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_validation_fraction_zero_without_early_stopping(digits):
+    """MLPClassifier accepts validation_fraction=0.0, so the twin does too."""
+    X, y = digits
+    theirs, ours = fit_both(X, y, validation_fraction=0.0, max_iter=3)
     assert_twins(theirs, ours, X)
 
 
