@@ -71,6 +71,17 @@ def _unpack(vector, shapes, dtype):
     return [view.astype(dtype) for view in _views(vector, shapes)]
 
 
+def _validate_data(estimator, *args, **kwargs):
+    """scikit-learn's ``validate_data``, without a spurious overflow warning.
+
+    Its finiteness check first sums the data: finite float32 values near the
+    largest one overflow that sum with a RuntimeWarning, though every value is
+    finite (which the check then confirms value by value).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return validate_data(estimator, *args, **kwargs)
+
+
 def _classification_targets(y):
     """``y`` as a dense array of labels or label indicators, checked as targets."""
     if sp.issparse(y):  # a sparse label indicator matrix
@@ -669,7 +680,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     def _validated_outputs(self, X):
         """Check that the model is fitted, validate ``X``, return the outputs."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=("csr", "csc"), reset=False)
+        X = _validate_data(self, X, accept_sparse=("csr", "csc"), reset=False)
         return self._outputs(X)
 
     def _outputs(self, X):
@@ -773,7 +784,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         else:
             first_pass = not (fitted and self.warm_start)
 
-        X, y = validate_data(
+        X, y = _validate_data(
             self,
             X,
             y,
@@ -937,7 +948,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         """Validate a user-supplied validation set: (X_val, Y_val, weights) or None."""
         if X_val is None:
             return None
-        X_val = validate_data(
+        X_val = _validate_data(
             self, X_val, accept_sparse=("csr", "csc"), dtype=dtype, reset=False
         )
         y_val = _classification_targets(

@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ._classifier import _classification_targets
+from ._classifier import _classification_targets, _validate_data
 from ._network import objective_and_gradients
 
 
@@ -66,7 +66,7 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
     if not _is_fitted(estimator):
         estimator = clone(estimator).set_params(max_iter=1)
         _fit_quietly(estimator, X, y, sample_weight)
-    X, y = validate_data(
+    X, y = _validate_data(
         estimator,
         X,
         y,

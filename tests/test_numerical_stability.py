@@ -315,6 +315,19 @@ def test_fit_on_huge_inputs_is_finite_or_raises(
         _check_probabilities(est, target, est.predict_proba(X))
 
 
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_float32_inputs_whose_sums_overflow_validate_without_warnings(solver):
+    """Finite float32 values near the largest one: their sum overflows to inf
+    or NaN inside scikit-learn's finiteness check, which must stay silent."""
+    huge = np.where(X > 0, 3e38, -3e38).astype(np.float32)
+    params = {"hidden_layer_sizes": (5,), "solver": solver, "random_state": 0}
+    _fit_or_non_finite_error(params, huge, TARGETS["multiclass"])
+    est = ScratchMLPClassifier(**params).fit(
+        X.astype(np.float32), TARGETS["multiclass"], X_val=huge, y_val=y
+    )
+    _check_probabilities(est, "multiclass", est.predict_proba(huge))
+
+
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_adam_whose_squared_gradients_overflow_raises(target):
     # Gradients around 1e300 square to inf: Adam's steps would be 0 from then
