@@ -158,8 +158,9 @@ class _LastCompletedEpoch:
         self._saving = False
 
     def restore(self):
+        """Go back to the saved epoch; return False if the live one is kept."""
         if self._saving:
-            return
+            return False
         np.copyto(self._params, self._saved_params)
         estimator = self._estimator
         for name in _EPOCH_ATTRIBUTES:
@@ -169,6 +170,7 @@ class _LastCompletedEpoch:
                 delattr(estimator, name)
         for name, length in self._lengths.items():
             del getattr(estimator, name)[length:]
+        return True
 
 
 class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
@@ -507,7 +509,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             Validation data, scored after every epoch (``history_``,
             ``validation_scores_``) and used by early stopping instead of an
             internal split. Give ``y_val`` with it.
-        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+        y_val : {array-like, sparse matrix} of shape (n_val,) or (n_val, n_labels), \
+                default=None
             Labels of ``X_val``, checked as ``y`` is: the same kind of targets,
             and only classes the model knows.
 
@@ -537,8 +540,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels, or a label indicator matrix.
+        y : {array-like, sparse matrix} of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a label indicator matrix (dense or sparse).
         classes : array-like of shape (n_classes,), default=None
             All the classes that can appear over all calls. Required on the
             first call, ignored afterwards unless it differs (an error). For a
@@ -602,12 +605,14 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels: the class of highest probability, or for
             multilabel targets each label whose probability exceeds 0.5 (a
-            sparse CSR matrix if the model was first fitted on a sparse ``y``,
-            as in MLPClassifier).
+            sparse CSR matrix if ``y`` was sparse when the model was last
+            fitted from scratch, as in MLPClassifier).
         """
         predicted = self._predicted_indices(self._validated_outputs(X))
         if self._target_type == "multilabel-indicator":
-            return sp.csr_matrix(predicted) if self._sparse_targets else predicted
+            # Models pickled before sparse targets were supported lack the flag.
+            sparse = getattr(self, "_sparse_targets", False)
+            return sp.csr_matrix(predicted) if sparse else predicted
         return self.classes_[predicted]
 
     def __sklearn_tags__(self):
@@ -631,7 +636,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         if target_type == "multilabel-indicator":
             labels = np.arange(y.shape[1])
             if classes is not None and not np.array_equal(
-                np.asarray(classes, dtype=object), labels.astype(object)
+                unique_labels(classes).astype(object), labels.astype(object)
             ):
                 raise ValueError(
                     f"classes={np.asarray(classes).tolist()} does not match y, a "
@@ -1212,14 +1217,14 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                         stacklevel=2,
                     )
         except KeyboardInterrupt:
-            last_epoch.restore()
-            # The optimizer's statistics belong to the interrupted epoch: go
-            # back to those from before this call (partial_fit), or to none, so
-            # that training resumed later starts a fresh optimizer.
-            if optimizer_before is None:
-                del self._optimizer
-            else:
-                self._optimizer = optimizer_before
+            if last_epoch.restore():
+                # The optimizer's statistics belong to the interrupted epoch: go
+                # back to those from before this call (partial_fit), or to none,
+                # so that training resumed later starts a fresh optimizer.
+                if optimizer_before is None:
+                    del self._optimizer
+                else:
+                    self._optimizer = optimizer_before
             warnings.warn("Training interrupted by user.", stacklevel=2)
 
         if self._early_stopping_active:
@@ -1356,10 +1361,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             last_evaluation.update(vector=vector.copy(), outputs=activations[-1])
             return value, _pack(coef_grads + intercept_grads)
 
-        # The weights of the last completed iteration, which coefs_ and
-        # intercepts_ view while L-BFGS runs.
-        weights = _pack(self.coefs_ + self.intercepts_)
-        views = _views(weights, shapes)
+        # The weights of the last completed iteration, in the model's dtype,
+        # which coefs_ and intercepts_ view while L-BFGS runs.
+        weights, views = _flat_copy(self.coefs_ + self.intercepts_)
         self.coefs_, self.intercepts_ = views[:n_layers], views[n_layers:]
         self.n_iter_ = 0
         last_iteration = _LastCompletedEpoch(self, weights)
@@ -1391,7 +1395,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         try:
             result = scipy.optimize.minimize(
                 objective,
-                weights.copy(),
+                _pack([weights]),
                 method="L-BFGS-B",
                 jac=True,
                 callback=record_iteration,

@@ -12,6 +12,7 @@ The displays read ``coefs_``, ``intercepts_``, ``classes_``, ``history_``,
 """
 
 import math
+import sys
 from numbers import Integral
 
 import numpy as np
@@ -794,8 +795,7 @@ class PredictionDisplay:
             f"{cls.__name__}.from_estimator",
         )
         if np.ndim(x) == 1:
-            # A pandas Series (a DataFrame's row) keeps its feature names.
-            x = x.to_frame().T if hasattr(x, "to_frame") else np.reshape(x, (1, -1))
+            x = _one_row(x)
         elif np.ndim(x) != 2 or np.shape(x)[0] != 1:
             raise ValueError(
                 "x must be one sample: a 1-D array or a 2-D array with one row; "
@@ -815,6 +815,14 @@ class PredictionDisplay:
         image = np.asarray(x, dtype=float).reshape(image_shape)
         display = cls(image, probabilities, classes, y_pred[0], y_true=y_true)
         return display.plot(axes=axes)
+
+
+def _one_row(x):
+    """A 1-D sample as a one-row 2-D input; a pandas row keeps its feature names."""
+    pandas = sys.modules.get("pandas")  # a pandas Series implies pandas is loaded
+    if pandas is not None and isinstance(x, pandas.Series):
+        return x.to_frame().T
+    return np.reshape(x, (1, -1))
 
 
 def _check_true_label(y_true, classes):

@@ -245,6 +245,34 @@ def test_warm_start_keeps_the_best_weights_of_all_calls(digits):
         assert_array_equal(got, expected)
 
 
+def test_lbfgs_float32_records_the_validation_of_its_float32_weights(digits):
+    X, y = digits
+    X = X.astype(np.float32)
+    clf = small_clf(solver="lbfgs", max_iter=5).fit(
+        X[:1000], y[:1000], X_val=X[1000:], y_val=y[1000:]
+    )
+    assert all(c.dtype == np.float32 for c in clf.coefs_ + clf.intercepts_)
+    last = clf._validation_record((X[1000:], clf._encode(y[1000:]), None))
+    assert clf.history_[-1]["valid_loss"] == last["valid_loss"]
+    assert clf.validation_scores_[-1] == last["valid_score"]
+
+
+def test_multilabel_partial_fit_takes_its_labels_in_any_order(multilabel):
+    X, Y = multilabel
+    labels = np.arange(Y.shape[1])
+    clf = small_clf().partial_fit(X, Y, classes=labels[::-1])  # as MLPClassifier
+    clf.partial_fit(X, Y, classes=labels[::-1])
+    np.testing.assert_array_equal(clf.classes_, labels)
+
+
+def test_multilabel_model_without_the_sparse_flag_predicts_dense(multilabel):
+    """A multilabel model pickled before sparse targets existed still predicts."""
+    X, Y = multilabel
+    clf = small_clf().fit(X, Y)
+    del clf._sparse_targets
+    np.testing.assert_array_equal(clf.predict(X), small_clf().fit(X, Y).predict(X))
+
+
 def test_lbfgs_ignores_early_stopping(digits):
     X, y = digits
     clf = small_clf(solver="lbfgs", early_stopping=True).fit(X, y)

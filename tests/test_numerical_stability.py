@@ -533,14 +533,15 @@ def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(
     assert len(est.history_) == 2
 
 
-@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
-def test_interrupt_while_saving_an_epoch_keeps_it(monkeypatch, solver):
-    """An interrupt inside the save of epoch 3: epoch 3 is complete, and kept."""
+def _interrupt_save(monkeypatch, save_number):
+    """Interrupt ``_LastCompletedEpoch.save`` once its copy of the weights is done.
+
+    skscratch._classifier sees numpy, except that the ``save_number``-th copy
+    made by ``save`` raises KeyboardInterrupt right after copying.
+    """
     saves = []
 
     class InterruptedSave:
-        """numpy, except that the 4th copy made by ``save`` is then interrupted."""
-
         def __getattr__(self, name):
             return getattr(np, name)
 
@@ -548,10 +549,16 @@ def test_interrupt_while_saving_an_epoch_keeps_it(monkeypatch, solver):
             np.copyto(destination, source, **kwargs)
             if sys._getframe(1).f_code.co_name == "save":
                 saves.append(None)
-                if len(saves) == 4:  # one save before the first epoch, one after each
+                if len(saves) == save_number:
                     raise KeyboardInterrupt
 
     monkeypatch.setattr(skscratch._classifier, "np", InterruptedSave())
+
+
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_interrupt_while_saving_an_epoch_keeps_it(monkeypatch, solver):
+    """An interrupt inside the save of epoch 3: epoch 3 is complete, and kept."""
+    _interrupt_save(monkeypatch, 4)  # one save before the first epoch, one after each
     params = {**INTERRUPT_PARAMS, "solver": solver}
     est = ScratchMLPClassifier(**params)
     with pytest.warns(UserWarning, match="Training interrupted by user."):
@@ -565,6 +572,30 @@ def test_interrupt_while_saving_an_epoch_keeps_it(monkeypatch, solver):
     assert_same_weights(est, reference)
     assert est.loss_curve_ == reference.loss_curve_
     assert len(est.history_) == 3
+
+
+def test_interrupt_while_saving_a_partial_fit_keeps_the_completed_call(monkeypatch):
+    """The call's epoch is complete when the interrupt arrives: all of it is kept,
+    the optimizer's statistics of that epoch included."""
+    est = ScratchMLPClassifier(**INTERRUPT_PARAMS).partial_fit(
+        X, y, classes=np.unique(y)
+    )
+    completed = copy.deepcopy(est).partial_fit(X, y)
+    _interrupt_save(monkeypatch, 2)  # the save after the call's one epoch
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        est.partial_fit(X, y)
+    monkeypatch.undo()
+    assert_same_weights(est, completed)
+    assert (est.t_, est.n_iter_, est.loss_curve_) == (
+        completed.t_,
+        completed.n_iter_,
+        completed.loss_curve_,
+    )
+    assert est._optimizer.t == completed._optimizer.t
+    for got, expected in zip(
+        est._optimizer.state_arrays(), completed._optimizer.state_arrays(), strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)
 
 
 def test_interrupt_while_recording_a_partial_fit_leaves_the_model(monkeypatch):
