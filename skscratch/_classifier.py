@@ -653,18 +653,19 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         self._target_type = "binary" if self.classes_.shape[0] == 2 else "multiclass"
 
-    def _encode(self, y):
-        """One-hot encode labels ``y``: a boolean column per output unit."""
+    def _encode(self, y, name="y"):
+        """One-hot encode ``y`` (called ``name`` in errors): a boolean column per
+        output unit."""
         if self._target_type == "multilabel-indicator":
             if y.ndim != 2 or y.shape[1] != self.classes_.shape[0]:
                 raise ValueError(
-                    f"y has {y.shape[1] if y.ndim == 2 else 1} labels per sample; "
-                    f"the model was fitted with {self.classes_.shape[0]}."
+                    f"{name} has {y.shape[1] if y.ndim == 2 else 1} labels per "
+                    f"sample; the model was fitted with {self.classes_.shape[0]}."
                 )
             return np.asarray(y, dtype=bool)
         if y.ndim != 1:
             raise ValueError(
-                "y is a label indicator matrix but the model was fitted on "
+                f"{name} is a label indicator matrix but the model was fitted on "
                 f"{self._target_type} targets."
             )
         indices = np.searchsorted(self.classes_, y)
@@ -673,7 +674,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         )
         if not known.all():
             raise ValueError(
-                f"y contains labels not in classes_ {self.classes_.tolist()}: "
+                f"{name} contains labels not in classes_ {self.classes_.tolist()}: "
                 f"{np.unique(y[~known]).tolist()}."
             )
         if self._target_type == "binary" and self.loss == "log_loss":
@@ -977,7 +978,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"X_val and y_val have different numbers of samples: "
                 f"{X_val.shape[0]} and {y_val.shape[0]}."
             )
-        return X_val, self._encode(y_val), None
+        return X_val, self._encode(y_val, name="y_val"), None
 
     def _initialize(self, layer_units, random_state, dtype):
         """First fit: draw the weights and reset every fitted attribute."""

@@ -5,7 +5,10 @@ class History(list):
     """One dict per epoch (or per L-BFGS iteration), in training order.
 
     A plain list of dicts that can also be indexed by ``[rows, key]`` to read a
-    column, in the manner of skorch's history.
+    column, in the manner of skorch's history: ``rows`` is an index or a
+    slice, ``key`` a key or a tuple of keys (one tuple of values per record).
+    A record without the key gives ``None``; a key that no selected record
+    has raises ``KeyError``.
 
     Keys of each record:
 
@@ -33,14 +36,30 @@ class History(list):
     2
     >>> h[-1]["train_loss"]
     0.5
+    >>> h[:, ("epoch", "train_loss")]
+    [(1, 0.9), (2, 0.5)]
     """
 
     def __getitem__(self, index):
-        if isinstance(index, tuple):
-            rows, key = index
-            selected = list.__getitem__(self, rows)
-            if isinstance(rows, slice):
-                return [record.get(key) for record in selected]
-            return selected.get(key)
-        selected = list.__getitem__(self, index)
-        return History(selected) if isinstance(index, slice) else selected
+        if not isinstance(index, tuple):
+            selected = list.__getitem__(self, index)
+            return History(selected) if isinstance(index, slice) else selected
+        rows, key = index
+        selected = list.__getitem__(self, rows)
+        records = selected if isinstance(rows, slice) else [selected]
+        keys = key if isinstance(key, tuple) else (key,)
+        missing = [k for k in keys if records and all(k not in r for r in records)]
+        if missing:
+            raise KeyError(
+                f"No record has the key {missing[0]!r}; the keys are "
+                f"{sorted(set().union(*records))}."
+            )
+        if isinstance(key, tuple):
+            values = [tuple(record.get(k) for k in key) for record in records]
+        else:
+            values = [record.get(key) for record in records]
+        return values if isinstance(rows, slice) else values[0]
+
+    def copy(self):
+        """A shallow copy, still a History."""
+        return History(self)

@@ -16,9 +16,16 @@ import sys
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 _HISTORY_COLUMNS = ("train_loss", "valid_loss", "train_score", "valid_score")
+_LEGEND_LABELS = {
+    "train_loss": "train (with L2 penalty)",
+    "valid_loss": "valid",
+    "train_score": "train",
+    "valid_score": "valid",
+}
 _BAR_COLOR = "tab:gray"
 _PREDICTED_COLOR = "tab:orange"
 _TRUE_EDGE_COLOR = "black"
@@ -40,7 +47,7 @@ def _check_fitted_network(estimator, attributes, caller):
 def _check_image_shape(image_shape, n_features):
     """Return ``image_shape`` as a tuple of two ints whose product is ``n_features``."""
     if (
-        not isinstance(image_shape, tuple | list)
+        not isinstance(image_shape, tuple | list | np.ndarray)
         or len(image_shape) != 2
         or not all(isinstance(size, Integral) and size > 0 for size in image_shape)
     ):
@@ -480,7 +487,10 @@ class TrainingHistoryDisplay:
 
     Two panels: the loss on the left, the score (accuracy) on the right, each
     with the training curve and, when there was validation data, the
-    validation curve. Epochs without a value (``None`` or NaN, as L-BFGS
+    validation curve. The training loss is the objective the solver minimised,
+    the L2 penalty included (``loss_curve_``); the validation loss is the loss
+    alone, so with a large ``alpha`` it lies below the training curve even on
+    the same data. Epochs without a value (``None`` or NaN, as L-BFGS
     iterations whose training score was not measured) are skipped.
 
     Create it with :meth:`from_estimator`.
@@ -585,7 +595,7 @@ class TrainingHistoryDisplay:
                 epochs[measured],
                 values[measured],
                 marker="." if measured.sum() < 50 else None,
-                label=column.split("_")[0],
+                label=_LEGEND_LABELS[column],
             )
         for panel, quantity in zip(axes, ("loss", "score"), strict=True):
             panel.set_xlabel("epoch")
@@ -620,7 +630,10 @@ class TrainingHistoryDisplay:
             estimator, ("history_",), f"{cls.__name__}.from_estimator"
         )
         history = estimator.history_
-        columns = {column: history[:, column] for column in _HISTORY_COLUMNS}
+        columns = {
+            column: [record.get(column) for record in history]
+            for column in _HISTORY_COLUMNS
+        }
         for column in ("valid_loss", "valid_score"):
             if all(value is None for value in columns[column]):
                 columns[column] = None
@@ -772,8 +785,8 @@ class PredictionDisplay:
         estimator : ScratchMLPClassifier
             Fitted classifier (single-label targets).
 
-        x : array-like of shape (n_features,) or (1, n_features)
-            The sample.
+        x : {array-like, sparse matrix} of shape (n_features,) or (1, n_features)
+            The sample (a pandas row keeps its feature names).
 
         y_true : object, default=None
             The sample's true label, one of ``estimator.classes_``.
@@ -812,7 +825,8 @@ class PredictionDisplay:
         if y_true is not None:
             y_true = _check_true_label(y_true, classes)
         probabilities = estimator.predict_proba(x)[0]
-        image = np.asarray(x, dtype=float).reshape(image_shape)
+        pixels = x.toarray() if sp.issparse(x) else x
+        image = np.asarray(pixels, dtype=float).reshape(image_shape)
         display = cls(image, probabilities, classes, y_pred[0], y_true=y_true)
         return display.plot(axes=axes)
 

@@ -292,7 +292,7 @@ CATALOGUE = [
         "y_val_unknown_labels",
         fit(X, y, X_val=X[:2], y_val=[0, 9]),
         ValueError,
-        r"y contains labels not in classes_ \[0, 1, 2\]: \[9\]",
+        r"^y_val contains labels not in classes_ \[0, 1, 2\]: \[9\]",
     ),
     Row(
         "y_val_length",

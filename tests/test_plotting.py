@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning, NotFittedError  # noqa: E402
@@ -288,10 +289,12 @@ def test_history_lines_are_the_history_columns(clf):
         assert line.axes is ax
         np.testing.assert_array_equal(line.get_xdata(), epochs)
         np.testing.assert_array_equal(line.get_ydata(), clf.history_[:, column])
-    for ax in display.axes_:
+    for ax, train_label in zip(
+        display.axes_, ["train (with L2 penalty)", "train"], strict=True
+    ):
         assert ax.get_xlabel() == "epoch"
         legend_texts = [text.get_text() for text in ax.get_legend().get_texts()]
-        assert legend_texts == ["train", "valid"]
+        assert legend_texts == [train_label, "valid"]
     assert len(loss_ax.get_lines()) == len(score_ax.get_lines()) == 2
 
 
@@ -456,6 +459,17 @@ def test_prediction_of_a_dataframe_row_keeps_the_feature_names(digits):
     np.testing.assert_allclose(
         [bar.get_height() for bar in display.bars_],
         model.predict_proba(frame.iloc[[7]])[0],
+    )
+
+
+def test_prediction_of_a_sparse_row_with_an_array_image_shape(clf, digits):
+    X, _ = digits
+    display = PredictionDisplay.from_estimator(
+        clf, sp.csr_matrix(X[3:4]), image_shape=np.array([8, 8])
+    )
+    np.testing.assert_array_equal(display.image_.get_array(), X[3].reshape(8, 8))
+    np.testing.assert_allclose(
+        [bar.get_height() for bar in display.bars_], clf.predict_proba(X[3:4])[0]
     )
 
 
