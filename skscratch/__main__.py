@@ -69,7 +69,7 @@ def parse_args(argv=None):
         "--epochs",
         type=_positive_int,
         default=10,
-        help="epochs of the notebook's network",
+        help="epochs of the notebook's network (default: 10)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random_state")
     parser.add_argument(
