@@ -3,13 +3,18 @@
 Each entry pairs an activation ``f`` with its derivative ``f'`` written as a
 function of the activation's *output* ``a = f(z)``. Backpropagation needs
 ``f'(z)`` at every hidden unit; expressing it through ``a`` (which the forward
-pass keeps anyway) avoids storing the pre-activations ``z``:
+pass keeps anyway) avoids storing the pre-activations ``z``. The derivative is
+given as its factors, which backpropagation multiplies into the delta one
+after the other, as scikit-learn does (``delta * a * (1 - a)`` and
+``delta * (a * (1 - a))`` differ in the last bit, and the last bit can change
+where L-BFGS goes):
 
 ==========  ======================================  ==========================
-name        f(z)                                    f'(z), written with a=f(z)
+name        f(z)                                    factors of f'(z), with
+                                                    a = f(z)
 ==========  ======================================  ==========================
-identity    z                                       1
-logistic    1 / (1 + exp(-z))                       a (1 - a)
+identity    z                                       none (f' = 1)
+logistic    1 / (1 + exp(-z))                       a, then 1 - a
 tanh        tanh(z)                                 1 - a^2
 relu        max(0, z)                               1 if a > 0 else 0
 ==========  ======================================  ==========================
@@ -33,10 +38,17 @@ from scipy.special import expit
 
 
 class Activation(NamedTuple):
-    """An activation function ``f`` and its derivative expressed via ``a = f(z)``."""
+    """An activation ``f`` and the factors of ``f'``, written with ``a = f(z)``."""
 
     function: Callable[..., np.ndarray]
-    derivative: Callable[[np.ndarray], np.ndarray]
+    derivative_factors: Callable[[np.ndarray], tuple]
+
+    def derivative(self, a):
+        """``f'(z)`` as one array: the product of the factors."""
+        slope = np.ones_like(a)
+        for factor in self.derivative_factors(a):
+            slope = slope * factor
+        return slope
 
 
 def identity(z, out=None):
@@ -47,9 +59,9 @@ def identity(z, out=None):
     return out
 
 
-def identity_derivative(a):
-    """Derivative of the identity: ones."""
-    return np.ones_like(a)
+def identity_derivative_factors(a):
+    """The identity's derivative is 1: no factor."""
+    return ()
 
 
 def logistic(z, out=None):
@@ -57,9 +69,9 @@ def logistic(z, out=None):
     return expit(z, out=out)
 
 
-def logistic_derivative(a):
-    """``f'(z) = a (1 - a)`` for the logistic sigmoid."""
-    return a * (1 - a)
+def logistic_derivative_factors(a):
+    """``f'(z) = a (1 - a)`` for the logistic sigmoid: ``a``, then ``1 - a``."""
+    return a, 1 - a
 
 
 def tanh(z, out=None):
@@ -67,9 +79,9 @@ def tanh(z, out=None):
     return np.tanh(z, out=out)
 
 
-def tanh_derivative(a):
+def tanh_derivative_factors(a):
     """``f'(z) = 1 - a**2`` for tanh."""
-    return 1 - a**2
+    return (1 - a**2,)
 
 
 def relu(z, out=None):
@@ -77,13 +89,13 @@ def relu(z, out=None):
     return np.maximum(z, 0.0, out=out)
 
 
-def relu_derivative(a):
+def relu_derivative_factors(a):
     """``f'(z) = 1`` where the unit is active (``a > 0``), else ``0``.
 
     Returned as booleans (``True`` is 1): multiplying by them gives the same
     numbers as multiplying by ones and zeros, with an eighth of the memory.
     """
-    return a > 0
+    return (a > 0,)
 
 
 def softmax(z):
@@ -120,10 +132,10 @@ def softmax(z):
 
 
 HIDDEN_ACTIVATIONS = {
-    "identity": Activation(identity, identity_derivative),
-    "logistic": Activation(logistic, logistic_derivative),
-    "tanh": Activation(tanh, tanh_derivative),
-    "relu": Activation(relu, relu_derivative),
+    "identity": Activation(identity, identity_derivative_factors),
+    "logistic": Activation(logistic, logistic_derivative_factors),
+    "tanh": Activation(tanh, tanh_derivative_factors),
+    "relu": Activation(relu, relu_derivative_factors),
 }
 
 OUTPUT_ACTIVATIONS = {

@@ -3,19 +3,19 @@
 A :class:`Loss` bundles three things that only make sense together:
 
 - ``output_activation``: the name of the output layer's activation ``f_L``;
-- ``per_sample(Y, A)``: the loss of each sample, given the targets ``Y`` (one
-  column per output unit, boolean or 0/1) and the network's outputs
-  ``A = f_L(z_L)``;
+- ``elementwise(Y, A)``: the loss of each sample at each output unit, given
+  the targets ``Y`` (one column per output unit, boolean or 0/1) and the
+  network's outputs ``A = f_L(z_L)``; a sample's loss is the sum of its row;
 - ``output_delta(Y, A)``: ``dL_i / dz_L``, the error of the output layer for each
   sample ``i`` (equation BP1), which starts backpropagation.
 
 =========================  ========  ============================  ===============
-name                       f_L       loss of one sample            dL/dz_L
+name                       f_L       loss at output unit k         dL/dz_L
 =========================  ========  ============================  ===============
-categorical_cross_entropy  softmax   -sum_k y_k log a_k            a - y
-binary_cross_entropy       logistic  -sum_k [y_k log a_k           a - y
+categorical_cross_entropy  softmax   -y_k log a_k                  a - y
+binary_cross_entropy       logistic  -[y_k log a_k                 a - y
                                      + (1 - y_k) log(1 - a_k)]
-half_squared_error         logistic  1/2 sum_k (a_k - y_k)^2       (a - y) a (1 - a)
+half_squared_error         logistic  1/2 (a_k - y_k)^2             (a - y) a (1 - a)
 =========================  ========  ============================  ===============
 
 The first two are canonical pairs: the derivative of the activation cancels
@@ -24,19 +24,26 @@ notebook's network, where it does not cancel.
 
 Probabilities are clipped to ``[eps, 1 - eps]`` (``eps`` the machine epsilon of
 their dtype) before taking logarithms, so the loss stays finite.
+
+:func:`mean_loss` averages each output unit's column over the samples and adds
+the columns up, which is scikit-learn's order of operations: the objective is
+MLPClassifier's to the last bit. L-BFGS needs that, since its line search and
+stopping tests compare objectives, and a difference in the last bit sends it
+elsewhere.
 """
 
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import xlogy
 
 
 class Loss(NamedTuple):
     """A loss function with its output activation and output-layer delta."""
 
     output_activation: str
-    per_sample: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    elementwise: Callable[[np.ndarray, np.ndarray], np.ndarray]
     output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -46,23 +53,22 @@ def _clip_probabilities(A):
 
 
 def categorical_cross_entropy(Y, A):
-    """``-sum_k y_k log a_k`` for each row (softmax outputs, one-hot ``Y``).
+    """``-y_k log a_k`` at each output (softmax outputs, one-hot ``Y``).
 
-    With exactly one ``y_k = 1`` per row the sum is ``-log`` of the probability
-    given to the true class, so only those are clipped and logged.
+    ``xlogy`` gives 0 where ``y_k = 0``, whatever ``a_k``.
     """
-    return -np.log(_clip_probabilities(A[Y.astype(bool, copy=False)]))
+    return -xlogy(Y, _clip_probabilities(A))
 
 
 def binary_cross_entropy(Y, A):
-    """``-sum_k [y_k log a_k + (1 - y_k) log(1 - a_k)]`` for each row (0/1 ``Y``)."""
+    """``-[y_k log a_k + (1 - y_k) log(1 - a_k)]`` at each output (0/1 ``Y``)."""
     A = _clip_probabilities(A)
-    return -np.where(Y, np.log(A), np.log1p(-A)).sum(axis=1)
+    return -(xlogy(Y, A) + xlogy(1 - Y, 1 - A))
 
 
 def half_squared_error(Y, A):
-    """``1/2 sum_k (a_k - y_k)^2`` for each row."""
-    return 0.5 * ((A - Y) ** 2).sum(axis=1)
+    """``1/2 (a_k - y_k)^2`` at each output."""
+    return 0.5 * (A - Y) ** 2
 
 
 def canonical_delta(Y, A):
@@ -87,8 +93,12 @@ LOSSES = {
 
 
 def mean_loss(loss, Y, A, sample_weight=None):
-    """Weighted mean of ``loss.per_sample(Y, A)`` over the samples, as a float."""
-    losses = loss.per_sample(Y, A)
+    """Weighted mean over the samples of their loss, as a float.
+
+    Each output unit's column of ``loss.elementwise(Y, A)`` is averaged over the
+    samples, then the columns are added up (scikit-learn's order).
+    """
+    losses = loss.elementwise(Y, A)
     if sample_weight is None:
-        return float(losses.sum()) / losses.shape[0]
-    return float(np.dot(losses, sample_weight)) / float(sample_weight.sum())
+        return float(losses.mean(axis=0).sum())  # np.average's own unweighted path
+    return float(np.average(losses, weights=sample_weight, axis=0).sum())

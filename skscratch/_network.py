@@ -172,7 +172,7 @@ def backward(
     >>> coef_grads[0].ravel(), intercept_grads[0]
     (array([0.5, 1. ]), array([0.5]))
     """
-    f_prime = HIDDEN_ACTIVATIONS[hidden_activation].derivative
+    f_prime_factors = HIDDEN_ACTIVATIONS[hidden_activation].derivative_factors
     alpha = float(alpha)  # a numpy float64 would promote float32 gradients
     n_layers = len(coefs)
     if out is None:
@@ -199,7 +199,8 @@ def backward(
         intercept_grad /= weight_sum  # BP3: sum_i delta_i / sum(s)
         if layer > 0:
             delta = delta @ W.T
-            delta *= f_prime(a_prev)  # BP2, f'(z) written with a = f(z)
+            for factor in f_prime_factors(a_prev):
+                delta *= factor  # BP2: times f'(z), written with a = f(z)
     return coef_grads, intercept_grads
 
 

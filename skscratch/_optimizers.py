@@ -128,9 +128,13 @@ class SGD(_Optimizer):
     def end_epoch(self, samples_seen):
         """Update the learning rate after an epoch (``"invscaling"`` only)."""
         if self.schedule == "invscaling":
-            self.learning_rate = self.learning_rate_init / float(
-                np.power(samples_seen + 1.0, self.power_t)
-            )
+            # Python's power, as scikit-learn's (numpy's differs in the last
+            # bit for some values); beyond the float range the rate is 0.
+            try:
+                denominator = (samples_seen + 1) ** self.power_t
+            except OverflowError:
+                denominator = math.inf
+            self.learning_rate = self.learning_rate_init / denominator
 
     def stop_or_decay(self):
         """Called when training stops improving: return True to stop.

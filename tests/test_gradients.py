@@ -93,7 +93,7 @@ def test_check_gradients_takes_sparse_input(small_fit):
 
 def test_check_gradients_detects_a_wrong_derivative(monkeypatch):
     X, y, _ = make_problem("multiclass")
-    wrong = activations.Activation(np.tanh, lambda a: 1 - a)  # should be 1 - a**2
+    wrong = activations.Activation(np.tanh, lambda a: (1 - a,))  # not 1 - a**2
     monkeypatch.setitem(activations.HIDDEN_ACTIVATIONS, "tanh", wrong)
     clf = ScratchMLPClassifier(
         hidden_layer_sizes=(5,), activation="tanh", random_state=0

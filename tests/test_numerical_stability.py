@@ -57,16 +57,18 @@ def test_logistic_at_extreme_z(dtype):
 @pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
 @pytest.mark.parametrize("dtype", FLOAT_TYPES)
 def test_hidden_activations_and_derivatives_at_extreme_z(name, dtype):
-    function, derivative = HIDDEN_ACTIVATIONS[name]
+    activation = HIDDEN_ACTIVATIONS[name]
     z = extreme_z(dtype)[1:-1]  # finite inputs
-    a = function(z)
+    a = activation.function(z)
     assert a.dtype == dtype
     assert not np.isnan(a).any()
     if name != "identity" and name != "relu":
         assert np.all(np.abs(a) <= 1)
-    slope = derivative(a)
+    slope = activation.derivative(a)
     assert np.isfinite(slope).all()
     assert np.all(slope >= 0)
+    for factor in activation.derivative_factors(a):
+        assert np.isfinite(factor).all() and np.all(factor >= 0)
 
 
 @pytest.mark.parametrize("dtype", FLOAT_TYPES)
@@ -124,7 +126,7 @@ def test_losses_finite_at_saturated_outputs(name, dtype):
     activation = softmax if loss.output_activation == "softmax" else logistic
     A = activation(z).astype(dtype)
     Y = np.array([[1, 0], [1, 0], [0, 1]], dtype=dtype)
-    per_sample = loss.per_sample(Y, A)
+    per_sample = loss.elementwise(Y, A).sum(axis=1)
     delta = loss.output_delta(Y, A)
     assert per_sample.dtype == dtype and delta.dtype == dtype
     assert np.isfinite(per_sample).all() and np.isfinite(delta).all()
@@ -140,10 +142,11 @@ def test_cross_entropy_at_extreme_values():
     eps = np.finfo(np.float64).eps
     Y, A = np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])
     np.testing.assert_allclose(
-        LOSSES["categorical_cross_entropy"].per_sample(Y, A), [-np.log(eps)]
+        LOSSES["categorical_cross_entropy"].elementwise(Y, A).sum(axis=1),
+        [-np.log(eps)],
     )
     np.testing.assert_allclose(
-        LOSSES["binary_cross_entropy"].per_sample(Y, A),
+        LOSSES["binary_cross_entropy"].elementwise(Y, A).sum(axis=1),
         [-np.log(eps) - np.log1p(-(1 - eps))],
     )
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
+from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
@@ -140,6 +141,48 @@ def test_validation_fraction_zero_without_early_stopping(digits):
     X, y = digits
     theirs, ours = fit_both(X, y, validation_fraction=0.0, max_iter=3)
     assert_twins(theirs, ours, X)
+
+
+@pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
+def test_lbfgs_takes_the_same_path_on_unscaled_iris(activation):
+    """L-BFGS compares objectives: a last-bit difference in the loss or in the
+    logistic derivative would send it elsewhere (hundreds of iterations here)."""
+    X, y = load_iris(return_X_y=True)
+    theirs, ours = fit_both(
+        X,
+        y,
+        activation=activation,
+        solver="lbfgs",
+        hidden_layer_sizes=(10,),
+        max_iter=500,
+    )
+    assert_twins(theirs, ours, X)
+
+
+def test_logistic_sgd_on_large_inputs(digits):
+    """Saturated logistic units: the order of the derivative's factors shows."""
+    X, y = digits
+    theirs, ours = fit_both(
+        X[:400] * 1000,
+        y[:400],
+        activation="logistic",
+        solver="sgd",
+        learning_rate_init=0.01,
+        hidden_layer_sizes=(10,),
+        max_iter=10,
+    )
+    assert_twins(theirs, ours, X[:400] * 1000)
+
+
+def test_invscaling_learning_rate_is_the_same_float(iris):
+    X, y = iris
+    params = dict(solver="sgd", learning_rate="invscaling", power_t=0.25)
+    theirs = MLPClassifier(**params, random_state=0)
+    ours = ScratchMLPClassifier(**params, random_state=0)
+    for _ in range(3):
+        theirs.partial_fit(X[:36], y[:36], classes=[0, 1, 2])
+        ours.partial_fit(X[:36], y[:36], classes=[0, 1, 2])
+        assert ours._optimizer.learning_rate == theirs._optimizer.learning_rate
 
 
 def test_iris_runs_until_the_stopping_rule(iris):
