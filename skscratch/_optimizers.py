@@ -22,6 +22,7 @@ updated in float32 (under NEP 50 a numpy float64 scalar would promote them).
 """
 
 import math
+from numbers import Integral
 
 import numpy as np
 
@@ -97,7 +98,8 @@ class SGD(_Optimizer):
         self.schedule = schedule
         self.momentum = float(momentum)
         self.nesterov = nesterov
-        self.power_t = float(power_t)
+        # An integer exponent stays an int, as in scikit-learn.
+        self.power_t = int(power_t) if isinstance(power_t, Integral) else float(power_t)
         self.velocities = [np.zeros_like(p) for p in params]
 
     def state_arrays(self):
@@ -129,12 +131,14 @@ class SGD(_Optimizer):
         """Update the learning rate after an epoch (``"invscaling"`` only)."""
         if self.schedule == "invscaling":
             # Python's power, as scikit-learn's (numpy's differs in the last
-            # bit for some values); beyond the float range the rate is 0.
+            # bit for some values; an integer power_t stays exact); beyond the
+            # float range the rate is 0.
             try:
-                denominator = (samples_seen + 1) ** self.power_t
+                self.learning_rate = (
+                    self.learning_rate_init / (samples_seen + 1) ** self.power_t
+                )
             except OverflowError:
-                denominator = math.inf
-            self.learning_rate = self.learning_rate_init / denominator
+                self.learning_rate = 0.0
 
     def stop_or_decay(self):
         """Called when training stops improving: return True to stop.

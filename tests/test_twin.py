@@ -16,8 +16,10 @@ from numpy.testing import assert_allclose
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
 
 from skscratch import ScratchMLPClassifier
+from skscratch._optimizers import SGD
 
 RTOL = 1e-10
 ATOL = 1e-13
@@ -174,9 +176,25 @@ def test_logistic_sgd_on_large_inputs(digits):
     assert_twins(theirs, ours, X[:400] * 1000)
 
 
-def test_invscaling_learning_rate_is_the_same_float(iris):
+@pytest.mark.parametrize("power_t", [0.25, 0.5, 3])
+def test_invscaling_rate_is_sklearns_for_every_sample_count(power_t):
+    theirs = SGDOptimizer(
+        [np.zeros(1)],
+        learning_rate_init=0.1,
+        lr_schedule="invscaling",
+        power_t=power_t,
+    )
+    ours = SGD([np.zeros(1)], 0.1, "invscaling", 0.0, False, power_t)
+    for samples_seen in [*range(0, 2000, 7), *range(2000, 10**7, 9973)]:
+        theirs.iteration_ends(samples_seen)
+        ours.end_epoch(samples_seen)
+        assert ours.learning_rate == theirs.learning_rate, samples_seen
+
+
+@pytest.mark.parametrize("power_t", [0.25, 3])
+def test_invscaling_learning_rate_is_the_same_float(iris, power_t):
     X, y = iris
-    params = dict(solver="sgd", learning_rate="invscaling", power_t=0.25)
+    params = dict(solver="sgd", learning_rate="invscaling", power_t=power_t)
     theirs = MLPClassifier(**params, random_state=0)
     ours = ScratchMLPClassifier(**params, random_state=0)
     for _ in range(3):
