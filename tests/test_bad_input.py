@@ -21,13 +21,12 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skscratch import ScratchMLPClassifier
-
-pd = pytest.importorskip("pandas")
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.metrics import log_loss
 
 from skscratch import ScratchMLPClassifier, check_gradients
 from skscratch._history import History
@@ -45,7 +46,10 @@ def test_validation_data_is_scored_every_epoch(digits, solver):
     assert clf.validation_scores_ == clf.history_[:, "valid_score"]
     assert len(clf.validation_scores_) == clf.n_iter_
     assert clf.history_[-1, "valid_score"] == pytest.approx(clf.score(X_val, y_val))
-    assert all(loss > 0 for loss in clf.history_[:, "valid_loss"])
+    # The last record scores the final weights: scikit-learn's log-loss of them.
+    assert clf.history_[-1, "valid_loss"] == pytest.approx(
+        log_loss(y_val, clf.predict_proba(X_val), labels=clf.classes_), rel=1e-12
+    )
     # Without early stopping, validation data does not change the training.
     plain = small_clf(solver=solver).fit(X_train, y_train)
     for a, b in zip(clf.coefs_, plain.coefs_, strict=True):
@@ -142,7 +146,16 @@ def test_predict_in_chunks_equals_one_pass(digits, monkeypatch):
     clf = small_clf().fit(X, y)
     whole = clf.predict_proba(X)
     monkeypatch.setattr(_classifier, "_PREDICT_CHUNK_ROWS", 7)
+    rows = []
+    original_forward = _classifier.forward
+
+    def counting_forward(coefs, intercepts, X_chunk, *args):
+        rows.append(X_chunk.shape[0])
+        return original_forward(coefs, intercepts, X_chunk, *args)
+
+    monkeypatch.setattr(_classifier, "forward", counting_forward)
     assert_allclose(clf.predict_proba(X), whole, rtol=1e-13)
+    assert rows == [7] * (X.shape[0] // 7) + [X.shape[0] % 7]
 
 
 def test_partial_fit_rules(digits):

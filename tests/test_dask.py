@@ -5,6 +5,7 @@ data and every fitted model cross process boundaries by pickling, exactly as
 they would to remote workers.
 """
 
+import dask.distributed as distributed
 import joblib
 import pytest
 from sklearn.datasets import make_classification
@@ -13,8 +14,6 @@ from sklearn.model_selection import GridSearchCV
 from skscratch import ScratchMLPClassifier
 
 from .test_parallel import assert_same_search
-
-distributed = pytest.importorskip("dask.distributed")
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

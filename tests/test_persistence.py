@@ -13,13 +13,12 @@ import pickle
 import joblib
 import numpy as np
 import pytest
+import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from skscratch import ScratchMLPClassifier
 
 from .assertions import assert_same_weights
-
-sio = pytest.importorskip("skops.io")
-from skops.io.exceptions import UntrustedTypesFoundException  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

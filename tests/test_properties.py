@@ -193,7 +193,7 @@ def test_partial_fit_matches_warm_start_epochs(problem, n_calls):
     _assert_same_model(incremental, epochs)
 
 
-@pytest.mark.parametrize("layout", ["dense", "csr", "csc"])
+@pytest.mark.parametrize("layout", ["csr", "csc"])
 def test_sparse_and_dense_give_close_models(layout):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(30, 5))

@@ -15,7 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skscratch import ScratchMLPClassifier
 from skscratch._activations import HIDDEN_ACTIVATIONS
-from skscratch._network import backward, forward
+from skscratch._network import _add_scaled, backward, forward
 from skscratch._optimizers import SGD, Adam
 
 
@@ -168,3 +168,13 @@ def test_hidden_activations_in_place_equal_new_arrays(name):
     result = function(z, out=z)
     assert result is z
     np.testing.assert_array_equal(z, expected)
+
+
+@pytest.mark.parametrize("block_size", [1, 64, 10**6])
+def test_l2_term_added_block_by_block_is_the_plain_sum(block_size):
+    """``_add_scaled`` over row blocks (one row, several rows, all at once)."""
+    rng = np.random.RandomState(0)
+    W, gradient = rng.normal(size=(50, 7)), rng.normal(size=(50, 7))
+    expected = gradient + 0.3 * W
+    _add_scaled(gradient, W, 0.3, block_size=block_size)
+    np.testing.assert_array_equal(gradient, expected)

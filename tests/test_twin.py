@@ -203,6 +203,24 @@ def test_invscaling_learning_rate_is_the_same_float(iris, power_t):
         assert ours._optimizer.learning_rate == theirs._optimizer.learning_rate
 
 
+NON_DEFAULTS = {
+    "adam-betas-epsilon": dict(beta_1=0.8, beta_2=0.99, epsilon=1e-6),
+    "sgd-momentum-0.5": dict(solver="sgd", momentum=0.5, nesterovs_momentum=False),
+    "batch-64-in-order": dict(batch_size=64, shuffle=False),
+    "validation-fraction": dict(early_stopping=True, validation_fraction=0.25),
+    "lbfgs-max-fun": dict(solver="lbfgs", max_iter=50, max_fun=15),
+}
+
+
+@pytest.mark.parametrize("name", NON_DEFAULTS)
+def test_non_default_hyperparameters(digits, name):
+    """Each of these hyperparameters reaches the arithmetic MLPClassifier does."""
+    X, y = digits
+    params = {"hidden_layer_sizes": (10,), "max_iter": 8, **NON_DEFAULTS[name]}
+    theirs, ours = fit_both(X, y, **params)
+    assert_twins(theirs, ours, X)
+
+
 def test_iris_runs_until_the_stopping_rule(iris):
     X, y = iris
     theirs, ours = fit_both(X, y, hidden_layer_sizes=(5,), learning_rate_init=0.05)
