@@ -1396,7 +1396,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         try:
             result = scipy.optimize.minimize(
                 objective,
-                _pack([weights]),
+                weights.astype(np.float64),  # scipy works in float64
                 method="L-BFGS-B",
                 jac=True,
                 callback=record_iteration,
