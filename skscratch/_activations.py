@@ -138,7 +138,15 @@ HIDDEN_ACTIVATIONS = {
     "relu": Activation(relu, relu_derivative_factors),
 }
 
+
+def exp(z):
+    """Exponential ``exp(z)``: the output of a Poisson regression, always positive."""
+    return np.exp(z)
+
+
 OUTPUT_ACTIVATIONS = {
+    "identity": identity,
     "logistic": logistic,
     "softmax": softmax,
+    "exp": exp,
 }

@@ -1,88 +1,27 @@
-"""ScratchMLPClassifier: the scikit-learn side of the network.
+"""ScratchMLPClassifier: the classifier twin of scikit-learn's MLPClassifier.
 
-This module validates inputs, encodes labels, splits validation data, runs the
-training loop and keeps the fitted attributes. The mathematics lives in
-:mod:`skscratch._network`, :mod:`skscratch._losses`,
-:mod:`skscratch._activations` and :mod:`skscratch._optimizers`.
+What is particular to classes lives here and in
+:class:`skscratch._targets.ClassTargets`; the parameters and the fit machinery
+are shared with the regressor in :mod:`skscratch._base`.
 """
 
-import copy
-import math
-import time
-import warnings
-from itertools import pairwise
-from numbers import Integral, Real
-from typing import NamedTuple
-
 import numpy as np
-import scipy.optimize
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_array,
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.validation import check_array, column_or_1d
 
-from ._history import History
-from ._losses import LOSSES, mean_loss
-from ._network import forward, initialize_parameters, objective_and_gradients
-from ._optimizers import SGD, Adam
-
-_STOCHASTIC_SOLVERS = ("sgd", "adam")
-_PREDICT_CHUNK_ROWS = 4096
-_NON_FINITE_MESSAGE = (
-    "Solver produced non-finite parameter weights ({detail}). The input data may "
-    "contain large values and need to be preprocessed, or the learning rate or "
-    "alpha may be too large."
-)
+from ._base import BaseScratchMLP, keeps_model_on_error
+from ._targets import ClassTargets
 
 
-def _pack(arrays):
-    """Concatenate arrays into one flat float64 vector (for L-BFGS)."""
-    return np.concatenate([np.ravel(a) for a in arrays]).astype(np.float64, copy=False)
-
-
-def _views(vector, shapes):
-    """Views of consecutive pieces of a flat vector, one per shape."""
-    views, start = [], 0
-    for shape in shapes:
-        size = math.prod(shape)
-        views.append(vector[start : start + size].reshape(shape))
-        start += size
-    return views
-
-
-def _unpack(vector, shapes, dtype):
-    """Split a flat vector into new arrays of the given shapes, cast to ``dtype``."""
-    return [view.astype(dtype) for view in _views(vector, shapes)]
-
-
-def _validate_data(estimator, *args, **kwargs):
-    """scikit-learn's ``validate_data``, without a spurious overflow warning.
-
-    Its finiteness check first sums the data: finite float32 values near the
-    largest one overflow that sum with a RuntimeWarning, though every value is
-    finite (which the check then confirms value by value).
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        return validate_data(estimator, *args, **kwargs)
-
-
-def _classification_targets(y):
+def classification_targets(y):
     """``y`` as a dense array of labels or label indicators, checked as targets."""
     if sp.issparse(y):  # a sparse label indicator matrix
         y = y.toarray()
@@ -92,88 +31,7 @@ def _classification_targets(y):
     return y
 
 
-def _flat_copy(arrays):
-    """Copy arrays into one new flat vector; return it and a view shaped like each."""
-    flat = np.concatenate([np.ravel(a) for a in arrays])
-    return flat, _views(flat, [a.shape for a in arrays])
-
-
-class _TrainingBuffers(NamedTuple):
-    """The flat parameter and gradient vectors of a stochastic fit.
-
-    ``gradient_views`` is ``(coef_grads, intercept_grads)``: views of ``grads``
-    shaped like the layers, which backpropagation writes for every batch.
-    """
-
-    params: np.ndarray
-    grads: np.ndarray
-    gradient_views: tuple
-
-
-# What an epoch changes besides the weights: values it sets, lists it appends to.
-_EPOCH_ATTRIBUTES = (
-    "n_iter_",
-    "t_",
-    "loss_",
-    "best_loss_",
-    "best_validation_score_",
-    "_no_improvement_count",
-    "_best_coefs",
-    "_best_intercepts",
-)
-_EPOCH_RECORDS = ("loss_curve_", "history_", "validation_scores_")
-
-
-class _LastCompletedEpoch:
-    """The weights and records of the last completed epoch, for an interrupt.
-
-    Saved after every epoch (or L-BFGS iteration; the weights into the same
-    buffer) and restored when training is interrupted, so that the model is the
-    one of the last completed epoch wherever in the next epoch the interrupt
-    arrives. An interrupt during :meth:`save` itself finds the epoch being saved
-    complete in the estimator, so :meth:`restore` then keeps it as it is.
-    """
-
-    def __init__(self, estimator, params):
-        self._estimator = estimator
-        self._params = params
-        self._saved_params = np.empty_like(params)
-        self._saving = False
-        self.save()
-
-    def save(self):
-        self._saving = True
-        np.copyto(self._saved_params, self._params)
-        estimator = self._estimator
-        self._attributes = {
-            name: getattr(estimator, name)
-            for name in _EPOCH_ATTRIBUTES
-            if hasattr(estimator, name)
-        }
-        self._lengths = {
-            name: len(getattr(estimator, name))
-            for name in _EPOCH_RECORDS
-            if getattr(estimator, name, None) is not None
-        }
-        self._saving = False
-
-    def restore(self):
-        """Go back to the saved epoch; return False if the live one is kept."""
-        if self._saving:
-            return False
-        np.copyto(self._params, self._saved_params)
-        estimator = self._estimator
-        for name in _EPOCH_ATTRIBUTES:
-            if name in self._attributes:
-                setattr(estimator, name, self._attributes[name])
-            elif hasattr(estimator, name):
-                delattr(estimator, name)
-        for name, length in self._lengths.items():
-            del getattr(estimator, name)[length:]
-        return True
-
-
-class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
+class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     """Multilayer perceptron classifier with backpropagation written from scratch.
 
     A drop-in twin of :class:`sklearn.neural_network.MLPClassifier`: the same
@@ -391,42 +249,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        **BaseScratchMLP._parameter_constraints,
         "loss": [StrOptions({"log_loss", "squared_error"})],
-        "init": [StrOptions({"glorot_uniform", "uniform"}), callable],
         "class_weight": [StrOptions({"balanced"}), dict, None],
     }
+
+    _y_validation = {}
 
     def __init__(
         self,
@@ -458,36 +286,37 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         init="glorot_uniform",
         class_weight=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.loss = loss
-        self.init = init
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            loss=loss,
+            init=init,
+        )
         self.class_weight = class_weight
 
-    # ------------------------------------------------------------------ public API
-
     @_fit_context(prefer_skip_nested_validation=True)
+    @keeps_model_on_error
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Fit the network to ``X`` and ``y``.
 
@@ -519,20 +348,11 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         self : ScratchMLPClassifier
             The fitted estimator.
         """
-        return self._fit_keeping_state_on_error(
-            X, y, sample_weight, X_val, y_val, incremental=False
-        )
+        return self._fit(X, y, sample_weight, X_val, y_val, incremental=False)
 
-    def _check_solver(self):
-        if self.solver not in _STOCHASTIC_SOLVERS:
-            raise AttributeError(
-                f"partial_fit is only available for stochastic optimizers. "
-                f"{self.solver} is not stochastic."
-            )
-        return True
-
-    @available_if(_check_solver)
+    @available_if(BaseScratchMLP._check_solver)
     @_fit_context(prefer_skip_nested_validation=True)
+    @keeps_model_on_error
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch over ``X`` and ``y``.
 
@@ -555,7 +375,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         self : ScratchMLPClassifier
             The updated estimator.
         """
-        return self._fit_keeping_state_on_error(
+        return self._fit(
             X, y, sample_weight, None, None, incremental=True, classes=classes
         )
 
@@ -573,7 +393,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             Class probabilities in the order of ``classes_``; each row sums to 1
             (for multilabel targets, the probability of each label).
         """
-        return self._outputs_to_proba(self._validated_outputs(X))
+        outputs = self._validated_outputs(X)
+        return self._targets.proba(outputs)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
@@ -608,255 +429,50 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             sparse CSR matrix if ``y`` was sparse when the model was last
             fitted from scratch, as in MLPClassifier).
         """
-        predicted = self._predicted_indices(self._validated_outputs(X))
-        if self._target_type == "multilabel-indicator":
-            # Models pickled before sparse targets were supported lack the flag.
-            sparse = getattr(self, "_sparse_targets", False)
-            return sp.csr_matrix(predicted) if sparse else predicted
-        return self.classes_[predicted]
+        outputs = self._validated_outputs(X)
+        return self._targets.predict(outputs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
         return tags
 
-    # --------------------------------------------------------- targets and outputs
+    # ------------------------------------------------------------ targets
 
-    @property
-    def _loss_name(self):
-        if self.loss == "squared_error":
-            return "half_squared_error"
-        if self._target_type == "multiclass":
-            return "categorical_cross_entropy"
-        return "binary_cross_entropy"
-
-    def _set_classes(self, y, classes, target_type):
-        """Set ``classes_`` and the target type from ``y`` (or ``classes``)."""
-        if target_type == "multilabel-indicator":
-            labels = np.arange(y.shape[1])
-            if classes is not None and not np.array_equal(
-                unique_labels(classes).astype(object), labels.astype(object)
-            ):
-                raise ValueError(
-                    f"classes={np.asarray(classes).tolist()} does not match y, a "
-                    f"label indicator matrix whose labels are {labels.tolist()}."
-                )
-            self.classes_ = labels
-            self._target_type = "multilabel-indicator"
-            return
-        self.classes_ = unique_labels(y if classes is None else classes)
-        if self.classes_.shape[0] < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in the "
-                f"data, but the data contains only one class: {self.classes_[0]}."
-            )
-        self._target_type = "binary" if self.classes_.shape[0] == 2 else "multiclass"
-
-    def _encode(self, y, name="y"):
-        """One-hot encode ``y`` (called ``name`` in errors): a boolean column per
-        output unit."""
-        if self._target_type == "multilabel-indicator":
-            if y.ndim != 2 or y.shape[1] != self.classes_.shape[0]:
-                raise ValueError(
-                    f"{name} has {y.shape[1] if y.ndim == 2 else 1} labels per "
-                    f"sample; the model was fitted with {self.classes_.shape[0]}."
-                )
-            return np.asarray(y, dtype=bool)
-        if y.ndim != 1:
-            raise ValueError(
-                f"{name} is a label indicator matrix but the model was fitted on "
-                f"{self._target_type} targets."
-            )
-        indices = np.searchsorted(self.classes_, y)
-        known = (indices < self.classes_.shape[0]) & (
-            self.classes_[np.minimum(indices, self.classes_.shape[0] - 1)] == y
-        )
-        if not known.all():
-            raise ValueError(
-                f"{name} contains labels not in classes_ {self.classes_.tolist()}: "
-                f"{np.unique(y[~known]).tolist()}."
-            )
-        if self._target_type == "binary" and self.loss == "log_loss":
-            return (indices == 1)[:, np.newaxis]
-        one_hot = np.zeros((y.shape[0], self.classes_.shape[0]), dtype=bool)
-        one_hot[np.arange(y.shape[0]), indices] = True
-        return one_hot
-
-    def _validated_outputs(self, X):
-        """Check that the model is fitted, validate ``X``, return the outputs."""
-        check_is_fitted(self)
-        X = _validate_data(self, X, accept_sparse=("csr", "csc"), reset=False)
-        return self._outputs(X)
-
-    def _outputs(self, X):
-        """Network outputs for validated ``X``, computed in chunks of rows.
-
-        Inputs so extreme that a unit's value is undetermined (overflow to
-        ``inf - inf``) give outputs meaning "no preference": 0.5 for logistic
-        units, ``1 / n_outputs`` for softmax units.
-        """
-        n_samples = X.shape[0]
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        outputs = np.empty((n_samples, self.n_outputs_), dtype=dtype)
-        with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, n_samples, _PREDICT_CHUNK_ROWS):
-                rows = slice(start, start + _PREDICT_CHUNK_ROWS)
-                outputs[rows] = forward(
-                    self.coefs_,
-                    self.intercepts_,
-                    X[rows],
-                    self.activation,
-                    self.out_activation_,
-                )[-1]
-        undetermined = np.isnan(outputs).any(axis=1)
-        if undetermined.any():
-            no_preference = (
-                0.5 if self.out_activation_ == "logistic" else 1 / self.n_outputs_
-            )
-            outputs[undetermined] = no_preference
-        return outputs
-
-    def _outputs_to_proba(self, outputs):
-        """Turn output-unit values into class probabilities."""
-        if self._target_type == "multilabel-indicator":
-            eps = np.finfo(outputs.dtype).eps
-            return np.clip(outputs, eps, 1 - eps)
-        if self.out_activation_ == "softmax":
-            return outputs
-        if self.n_outputs_ == 1:
-            return np.hstack([1 - outputs, outputs])
-        totals = outputs.sum(axis=1, keepdims=True)
-        uniform = np.full_like(outputs, 1 / outputs.shape[1])
-        return np.divide(outputs, totals, out=uniform, where=totals > 0)
-
-    def _predicted_indices(self, outputs):
-        """Index of the predicted class (or 0/1 per label for multilabel)."""
-        if self._target_type == "multilabel-indicator":
-            return (outputs > 0.5).astype(int)
-        if outputs.shape[1] == 1:
-            return (outputs[:, 0] > 0.5).astype(int)
-        return outputs.argmax(axis=1)
-
-    def _correct_weight(self, outputs, Y, sample_weight):
-        """Number (total weight) of samples whose outputs predict the targets ``Y``."""
-        predicted = self._predicted_indices(outputs)
-        if self._target_type == "multilabel-indicator":
-            correct = (predicted == Y).all(axis=1)
-        elif Y.shape[1] == 1:
-            correct = predicted == Y[:, 0]
-        else:
-            correct = predicted == Y.argmax(axis=1)
-        if sample_weight is None:
-            return float(np.count_nonzero(correct))
-        return float(np.dot(correct, sample_weight))
-
-    def _accuracy(self, outputs, Y, sample_weight):
-        """Accuracy of the outputs against the encoded targets ``Y``."""
-        total = Y.shape[0] if sample_weight is None else float(sample_weight.sum())
-        return self._correct_weight(outputs, Y, sample_weight) / total
-
-    # --------------------------------------------------------------------- fitting
-
-    def _fit_keeping_state_on_error(self, *args, **kwargs):
-        """Run ``_fit``; if it raises, put every attribute back as it was."""
-        state_before = dict(self.__dict__)
-        try:
-            return self._fit(*args, **kwargs)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(state_before)
-            raise
-
-    def _fit(self, X, y, sample_weight, X_val, y_val, incremental, classes=None):
-        hidden_layer_sizes = np.atleast_1d(self.hidden_layer_sizes).tolist()
-        if not all(isinstance(s, Integral) for s in hidden_layer_sizes):
-            raise ValueError(
-                "hidden_layer_sizes must be positive integers, got "
-                f"{hidden_layer_sizes}."
-            )
-        if not all(s > 0 for s in hidden_layer_sizes):
-            raise ValueError(
-                f"hidden_layer_sizes must be > 0, got {hidden_layer_sizes}."
-            )
-        if incremental and self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True.")
-        if (X_val is None) != (y_val is None):
-            raise ValueError("X_val and y_val must be given together.")
-
-        fitted = hasattr(self, "coefs_")
-        if incremental:
-            first_pass = self._check_partial_fit_classes(classes)
-        else:
-            first_pass = not (fitted and self.warm_start)
-
-        X, y = _validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=("csr", "csc"),
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=first_pass,
-        )
-        sparse_targets = sp.issparse(y)
-        y = _classification_targets(y)
-        target_type = type_of_target(y)
-        if target_type == "multiclass-multioutput":
+    def _check_y(self, y):
+        y = classification_targets(y)
+        if type_of_target(y) == "multiclass-multioutput":
             raise ValueError(
                 "y has several columns of class labels (multiclass-multioutput), "
                 "which is not supported: give one column of labels, or a multilabel "
                 "indicator matrix of 0 and 1."
             )
-        if first_pass:
-            self._set_classes(y, classes, target_type)
-            self._sparse_targets = sparse_targets
-        else:
-            if self.loss != self._fitted_loss:
-                raise ValueError(
-                    f"loss={self.loss!r} differs from loss={self._fitted_loss!r} "
-                    "the model was fitted with; "
-                    + (
-                        "partial_fit cannot change it, fit a new model."
-                        if incremental
-                        else "set warm_start=False to fit a new network."
-                    )
-                )
-            if not incremental:
-                self._check_warm_start_classes(y)
-        Y = self._encode(y)
-        sample_weight = self._sample_weight(sample_weight, X, y)
-        validation = self._validation_data(X_val, y_val, X.dtype)
+        return y
 
-        n_outputs = Y.shape[1]
-        layer_units = [X.shape[1], *hidden_layer_sizes, n_outputs]
-        random_state = check_random_state(self.random_state)
-        if first_pass:
-            self._initialize(layer_units, random_state, X.dtype)
-        else:
-            self._resume(layer_units, incremental)
-        self._prepare_records(
-            validating=validation is not None or self._early_stopping_active
+    def _check_y_val(self, y_val, targets):
+        y_val = classification_targets(
+            check_array(
+                y_val,
+                accept_sparse="csr",
+                ensure_2d=False,
+                dtype=None,
+                input_name="y_val",
+            )
         )
+        multilabel = targets.kind == "multilabel-indicator"
+        if multilabel != (type_of_target(y_val) == "multilabel-indicator"):
+            raise ValueError(
+                f"y_val must hold the same kind of targets as y "
+                f"({targets.kind}); got {type_of_target(y_val)} targets."
+            )
+        return y_val
 
-        if sp.issparse(X) and X.format == "csc":
-            X = X.tocsr()
-        # Overflow while diverging is reported once, as the ValueError below,
-        # rather than as a stream of RuntimeWarnings.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self.solver in _STOCHASTIC_SOLVERS:
-                self._fit_stochastic(
-                    X, Y, sample_weight, validation, incremental, random_state
-                )
-            else:
-                self._fit_lbfgs(X, Y, sample_weight, validation, layer_units)
+    def _targets_from(self, y, classes, sparse):
+        return ClassTargets.from_labels(y, classes, self.loss, sparse)
 
-        if not all(np.isfinite(p).all() for p in self.coefs_ + self.intercepts_):
-            raise ValueError(_NON_FINITE_MESSAGE.format(detail="after training"))
-        return self
-
-    def _check_partial_fit_classes(self, classes):
-        """Return True on the first call to partial_fit; check ``classes`` after."""
+    def _is_first_pass(self, incremental, classes):
+        if not incremental:
+            return super()._is_first_pass(incremental, classes)
         if not hasattr(self, "classes_"):
             if classes is None:
                 raise ValueError(
@@ -871,563 +487,3 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"last call to partial_fit, was: {self.classes_.tolist()}."
             )
         return False
-
-    def _check_warm_start_classes(self, y):
-        classes = np.arange(y.shape[1]) if y.ndim == 2 else unique_labels(y)
-        if set(classes.tolist()) != set(self.classes_.tolist()):
-            raise ValueError(
-                "warm_start can only be used where `y` has the same classes as in "
-                f"the previous call to fit. Previously got {self.classes_}, `y` has "
-                f"{classes}."
-            )
-
-    def _sample_weight(self, sample_weight, X, y):
-        """Validated sample weights times class weights (None if all are one)."""
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
-        if self.class_weight is not None:
-            class_sample_weight = self._class_sample_weight(y, sample_weight)
-            sample_weight = (
-                class_sample_weight
-                if sample_weight is None
-                else sample_weight * class_sample_weight
-            ).astype(X.dtype)
-        if sample_weight is not None:
-            with np.errstate(over="ignore"):
-                total = sample_weight.sum()
-            if not total > 0:
-                raise ValueError(
-                    "The sample weights (times the class weights) sum to zero: at "
-                    "least one sample must have a positive weight."
-                )
-            if not np.finfo(sample_weight.dtype).tiny <= total < np.inf:
-                raise ValueError(
-                    f"The sample weights (times the class weights) sum to {total}, "
-                    "too close to zero or infinity to train on: rescale them."
-                )
-        return sample_weight
-
-    def _class_sample_weight(self, y, sample_weight):
-        """The class weight of each sample's class.
-
-        ``"balanced"`` weighs each class ``c`` present in ``y`` by
-        ``sum(w) / (n_present_classes * sum(w[y == c]))``, with ``w`` the sample
-        weights (ones by default), so that weighting a sample by ``k`` is the same
-        as repeating it ``k`` times.
-        """
-        if self._target_type == "multilabel-indicator":
-            if self.class_weight != "balanced":
-                raise ValueError(
-                    "class_weight must be 'balanced' or None for multilabel targets; "
-                    "weigh samples with sample_weight instead."
-                )
-            return compute_sample_weight(self.class_weight, y)
-        indices = np.searchsorted(self.classes_, y)
-        if self.class_weight == "balanced":
-            totals = np.bincount(
-                indices, weights=sample_weight, minlength=self.classes_.shape[0]
-            )
-            present = totals > 0
-            class_weights = np.zeros(totals.shape[0])
-            class_weights[present] = totals.sum() / (present.sum() * totals[present])
-        else:
-            weights = np.array(list(self.class_weight.values()), dtype=float)
-            if not (np.isfinite(weights) & (weights >= 0)).all():
-                raise ValueError(
-                    "class_weight must give each class a finite, non-negative "
-                    f"weight; got {self.class_weight}."
-                )
-            unknown = set(self.class_weight) - set(self.classes_.tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight names classes that are not in classes_ "
-                    f"{self.classes_.tolist()}: {sorted(unknown, key=str)}."
-                )
-            class_weights = np.array(
-                [self.class_weight.get(c, 1.0) for c in self.classes_.tolist()]
-            )
-        return class_weights[indices]
-
-    def _validation_data(self, X_val, y_val, dtype):
-        """Validate a user-supplied validation set: (X_val, Y_val, weights) or None."""
-        if X_val is None:
-            return None
-        X_val = _validate_data(
-            self, X_val, accept_sparse=("csr", "csc"), dtype=dtype, reset=False
-        )
-        y_val = _classification_targets(
-            check_array(
-                y_val,
-                accept_sparse="csr",
-                ensure_2d=False,
-                dtype=None,
-                input_name="y_val",
-            )
-        )
-        if (self._target_type == "multilabel-indicator") != (
-            type_of_target(y_val) == "multilabel-indicator"
-        ):
-            raise ValueError(
-                f"y_val must hold the same kind of targets as y "
-                f"({self._target_type}); got {type_of_target(y_val)} targets."
-            )
-        if y_val.shape[0] != X_val.shape[0]:
-            raise ValueError(
-                f"X_val and y_val have different numbers of samples: "
-                f"{X_val.shape[0]} and {y_val.shape[0]}."
-            )
-        return X_val, self._encode(y_val, name="y_val"), None
-
-    def _initialize(self, layer_units, random_state, dtype):
-        """First fit: draw the weights and reset every fitted attribute."""
-        self.n_layers_ = len(layer_units)
-        self.n_outputs_ = layer_units[-1]
-        self.out_activation_ = LOSSES[self._loss_name].output_activation
-        self.coefs_, self.intercepts_ = initialize_parameters(
-            layer_units, self.init, self.activation, random_state, dtype
-        )
-        self._fitted_loss = self.loss
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.loss_curve_ = []
-        self.history_ = History()
-        self._no_improvement_count = 0
-        self.validation_scores_ = None
-        self.best_validation_score_ = None
-        self.best_loss_ = None
-        for name in ("_optimizer", "_best_coefs", "_best_intercepts"):
-            if hasattr(self, name):
-                delattr(self, name)
-
-    @property
-    def _early_stopping_active(self):
-        return self.early_stopping and self.solver in _STOCHASTIC_SOLVERS
-
-    def _prepare_records(self, validating):
-        """Set up what this call's stopping rule and records need.
-
-        Runs after a first initialisation and after a resume alike, so that a
-        warm start may turn early stopping on (the best validation score is
-        tracked from this call on, and ``best_loss_`` is ``None``) or off (the
-        best validation score and its weights are dropped).
-        """
-        if validating and self.validation_scores_ is None:
-            self.validation_scores_ = []
-        if self._early_stopping_active:
-            self.best_loss_ = None
-            if self.best_validation_score_ is None:
-                self._remember_as_best(-np.inf)
-            return
-        self.best_validation_score_ = None
-        for name in ("_best_coefs", "_best_intercepts"):
-            if hasattr(self, name):
-                delattr(self, name)
-        if self.best_loss_ is None:
-            self.best_loss_ = np.inf
-
-    def _remember_as_best(self, score):
-        """Keep copies of the current weights as those of the best validation score."""
-        self.best_validation_score_ = score
-        self._best_coefs = [c.copy() for c in self.coefs_]
-        self._best_intercepts = [b.copy() for b in self.intercepts_]
-
-    def _resume(self, layer_units, incremental):
-        """Warm start or partial_fit: train on copies of the current state.
-
-        Training updates arrays in place; working on copies lets a failed call
-        leave the fitted model exactly as it was. (The weights and the optimizer
-        are copied where training starts: the weights into a new flat vector for
-        SGD and Adam, into L-BFGS's vector for lbfgs.)
-        """
-        expected = [c.shape for c in self.coefs_]
-        if list(pairwise(layer_units)) != expected:
-            remedy = (
-                "partial_fit cannot change them; fit a new model"
-                if incremental
-                else "set warm_start=False to fit a new network"
-            )
-            raise ValueError(
-                f"The network's layer sizes {layer_units} differ from those of the "
-                f"fitted model {[expected[0][0]] + [s[1] for s in expected]}: "
-                f"{remedy}."
-            )
-        self.loss_curve_ = list(self.loss_curve_)
-        self.history_ = History(self.history_)
-        if self.validation_scores_ is not None:
-            self.validation_scores_ = list(self.validation_scores_)
-
-    def _make_optimizer(self, params):
-        if self.solver == "sgd":
-            return SGD(
-                params,
-                self.learning_rate_init,
-                self.learning_rate,
-                self.momentum,
-                self.nesterovs_momentum,
-                self.power_t,
-            )
-        return Adam(
-            params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
-        )
-
-    def _split_for_early_stopping(self, Y, random_state):
-        """Training and validation row indices, drawn as MLPClassifier draws them.
-
-        The split is stratified for binary targets only (as in MLPClassifier).
-        """
-        if self.validation_fraction == 0:
-            raise ValueError(
-                "validation_fraction=0.0 leaves no validation data for "
-                "early_stopping=True: set validation_fraction > 0, or pass X_val "
-                "and y_val."
-            )
-        stratify = Y[:, -1] if self._target_type == "binary" else None
-        train_rows, valid_rows = train_test_split(
-            np.arange(Y.shape[0]),
-            random_state=random_state,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        if valid_rows.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        return train_rows, valid_rows
-
-    def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
-            warnings.warn(
-                "Got `batch_size` less than 1 or larger than sample size. It is "
-                "going to be clipped",
-                stacklevel=2,
-            )
-        return int(np.clip(self.batch_size, 1, n_samples))
-
-    def _training_buffers(self):
-        """Copy the weights into one flat vector and make one for their gradient.
-
-        ``coefs_`` and ``intercepts_`` become views of the new vector, so an
-        optimizer step is a few ufunc calls on one array; backpropagation
-        writes into views of the gradient vector.
-        """
-        n_layers = len(self.coefs_)
-        params, param_views = _flat_copy(self.coefs_ + self.intercepts_)
-        self.coefs_, self.intercepts_ = param_views[:n_layers], param_views[n_layers:]
-        grads = np.empty_like(params)
-        grad_views = _views(grads, [view.shape for view in param_views])
-        return _TrainingBuffers(
-            params, grads, (grad_views[:n_layers], grad_views[n_layers:])
-        )
-
-    def _check_finite_training(self, train_loss):
-        """Raise if the epoch's loss or the optimizer's statistics overflowed."""
-        if not np.isfinite(train_loss):
-            raise ValueError(
-                _NON_FINITE_MESSAGE.format(
-                    detail=f"loss {train_loss} at epoch {self.n_iter_}"
-                )
-            )
-        if not self._optimizer.state_is_finite():
-            raise ValueError(
-                _NON_FINITE_MESSAGE.format(
-                    detail="the optimizer's gradient statistics overflowed "
-                    f"at epoch {self.n_iter_}"
-                )
-            )
-
-    def _fit_stochastic(self, X, Y, sample_weight, validation, incremental, rng):
-        buffers = self._training_buffers()
-        if incremental and hasattr(self, "_optimizer"):
-            # Training updates a copy, so that a failed or interrupted call
-            # can leave the optimizer as it was.
-            optimizer_before = self._optimizer
-            self._optimizer = copy.deepcopy(optimizer_before)
-        else:
-            optimizer_before = None
-            self._optimizer = self._make_optimizer([buffers.params])
-        train_rows = None
-        if self.early_stopping and validation is None:
-            train_rows, valid_rows = self._split_for_early_stopping(Y, rng)
-            validation = (
-                X[valid_rows],
-                Y[valid_rows],
-                None if sample_weight is None else sample_weight[valid_rows],
-            )
-            if sample_weight is not None:
-                for part, rows in (
-                    ("training", train_rows),
-                    ("validation", valid_rows),
-                ):
-                    if not sample_weight[rows].sum() > 0:
-                        raise ValueError(
-                            f"The sample weights of the {part} part of the "
-                            "early-stopping split sum to zero: give positive "
-                            "weights to more samples, or pass X_val and y_val."
-                        )
-
-        n_samples = Y.shape[0] if train_rows is None else train_rows.shape[0]
-        batch_size = self._batch_size(n_samples)
-        order = np.arange(n_samples)
-        self.n_iter_ = 0
-        last_epoch = _LastCompletedEpoch(self, buffers.params)
-        try:
-            for _ in range(self.max_iter):
-                start_time = time.perf_counter()
-                if self.shuffle:
-                    rng.shuffle(order)  # in place; as MLPClassifier's shuffle(order)
-                if train_rows is not None:
-                    rows = train_rows[order]
-                else:
-                    rows = order if self.shuffle else None
-                train_loss, train_score = self._run_epoch(
-                    X, Y, sample_weight, rows, batch_size, buffers
-                )
-                self.n_iter_ += 1
-                self.t_ += n_samples
-                self.loss_ = train_loss
-                self._check_finite_training(train_loss)
-                self._record_epoch(
-                    {
-                        "epoch": len(self.history_) + 1,
-                        "train_loss": train_loss,
-                        "train_score": train_score,
-                        **self._validation_record(validation),
-                        "learning_rate": self._optimizer.learning_rate,
-                        "duration": time.perf_counter() - start_time,
-                    }
-                )
-                self._update_no_improvement_count()
-                self._optimizer.end_epoch(self.t_)
-                stop = (
-                    self._no_improvement_count > self.n_iter_no_change
-                    and self._stop_or_decay()
-                )
-                last_epoch.save()
-                if stop or incremental:
-                    break
-                if self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                        "reached and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                        stacklevel=2,
-                    )
-        except KeyboardInterrupt:
-            if last_epoch.restore():
-                # The optimizer's statistics belong to the interrupted epoch: go
-                # back to those from before this call (partial_fit), or to none,
-                # so that training resumed later starts a fresh optimizer.
-                if optimizer_before is None:
-                    del self._optimizer
-                else:
-                    self._optimizer = optimizer_before
-            warnings.warn("Training interrupted by user.", stacklevel=2)
-
-        if self._early_stopping_active:
-            self.coefs_ = self._best_coefs
-            self.intercepts_ = self._best_intercepts
-
-    def _run_epoch(self, X, Y, sample_weight, rows, batch_size, buffers):
-        """One pass over ``X[rows]`` in mini-batches; returns (mean loss, accuracy).
-
-        ``rows=None`` takes every row in order, in batches that are views of X.
-        The accuracy is measured on each batch before its update, weighted by
-        the sample weights. A batch whose weights are all zero carries nothing
-        to learn: it is skipped and adds zero to the loss.
-        """
-        n_samples = Y.shape[0] if rows is None else rows.shape[0]
-        accumulated_loss = correct_weight = seen_weight = 0.0
-        for start in range(0, n_samples, batch_size):
-            stop = min(start + batch_size, n_samples)
-            batch = slice(start, stop) if rows is None else rows[start:stop]
-            batch_weight = None if sample_weight is None else sample_weight[batch]
-            if batch_weight is not None and not batch_weight.any():
-                continue
-            objective, correct = self._train_on_batch(
-                X[batch], Y[batch], batch_weight, buffers
-            )
-            accumulated_loss += objective * (stop - start)
-            correct_weight += correct
-            seen_weight += (
-                stop - start if batch_weight is None else float(batch_weight.sum())
-            )
-        return accumulated_loss / n_samples, correct_weight / seen_weight
-
-    def _train_on_batch(self, X_batch, Y_batch, batch_weight, buffers):
-        """One optimizer step on a batch; returns (objective, correct weight).
-
-        The correct weight is measured before the step. The batch's activations
-        are released on return, before the next batch is gathered.
-        """
-        objective, _, _, activations = objective_and_gradients(
-            self.coefs_,
-            self.intercepts_,
-            X_batch,
-            Y_batch,
-            self.activation,
-            self._loss_name,
-            self.alpha,
-            batch_weight,
-            out=buffers.gradient_views,
-        )
-        correct = self._correct_weight(activations[-1], Y_batch, batch_weight)
-        self._optimizer.step([buffers.params], [buffers.grads])
-        return objective, correct
-
-    def _validation_record(self, validation):
-        """Validation loss and accuracy of the current weights (empty if no data)."""
-        if validation is None:
-            return {}
-        X_val, Y_val, weight_val = validation
-        outputs = self._outputs(X_val)
-        return {
-            "valid_loss": mean_loss(
-                LOSSES[self._loss_name], Y_val, outputs, weight_val
-            ),
-            "valid_score": self._accuracy(outputs, Y_val, weight_val),
-        }
-
-    def _stop_or_decay(self):
-        """Training stopped improving: say so, then stop (True) or decay and go on."""
-        if self.verbose:
-            what = (
-                "Validation score did not improve"
-                if self.early_stopping
-                else "Training loss did not improve"
-            )
-            print(
-                f"{what} more than tol={self.tol:f} for "
-                f"{self.n_iter_no_change} consecutive epochs."
-            )
-        if self._optimizer.stop_or_decay():
-            return True
-        self._no_improvement_count = 0
-        return False
-
-    def _update_no_improvement_count(self):
-        """MLPClassifier's stopping rule, on validation score or training loss."""
-        if self._early_stopping_active:
-            score = self.validation_scores_[-1]
-            if score < self.best_validation_score_ + self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            if score > self.best_validation_score_:
-                self._remember_as_best(score)
-            return
-        if self.loss_curve_[-1] > self.best_loss_ - self.tol:
-            self._no_improvement_count += 1
-        else:
-            self._no_improvement_count = 0
-        self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
-
-    def _record_epoch(self, record):
-        """Keep an epoch's record: loss curve, validation scores, history, verbose."""
-        self.loss_curve_.append(record["train_loss"])
-        if "valid_score" in record:
-            self.validation_scores_.append(record["valid_score"])
-        self.history_.append(record)
-        if self.verbose:
-            line = f"Iteration {self.n_iter_}, loss = {record['train_loss']:.8f}"
-            if "valid_score" in record:
-                line += (
-                    f", validation loss = {record['valid_loss']:.8f}"
-                    f", validation score = {record['valid_score']:.6f}"
-                )
-            print(line)
-
-    def _fit_lbfgs(self, X, Y, sample_weight, validation, layer_units):
-        shapes = [*pairwise(layer_units), *((n,) for n in layer_units[1:])]
-        n_layers = len(self.coefs_)
-        dtype = self.coefs_[0].dtype
-        last_evaluation = {}
-
-        def objective(vector):
-            params = _unpack(vector, shapes, dtype)
-            value, coef_grads, intercept_grads, activations = objective_and_gradients(
-                params[:n_layers],
-                params[n_layers:],
-                X,
-                Y,
-                self.activation,
-                self._loss_name,
-                self.alpha,
-                sample_weight,
-            )
-            last_evaluation.update(vector=vector.copy(), outputs=activations[-1])
-            return value, _pack(coef_grads + intercept_grads)
-
-        # The weights of the last completed iteration, in the model's dtype,
-        # which coefs_ and intercepts_ view while L-BFGS runs.
-        weights, views = _flat_copy(self.coefs_ + self.intercepts_)
-        self.coefs_, self.intercepts_ = views[:n_layers], views[n_layers:]
-        self.n_iter_ = 0
-        last_iteration = _LastCompletedEpoch(self, weights)
-        clock = {"start": time.perf_counter()}
-
-        def record_iteration(intermediate_result):
-            np.copyto(weights, intermediate_result.x)
-            same_point = np.array_equal(
-                last_evaluation.get("vector"), intermediate_result.x
-            )
-            now = time.perf_counter()
-            record = {
-                "epoch": len(self.history_) + 1,
-                "train_loss": float(intermediate_result.fun),
-                "train_score": (
-                    self._accuracy(last_evaluation["outputs"], Y, sample_weight)
-                    if same_point
-                    else None
-                ),
-                **self._validation_record(validation),
-                "learning_rate": None,
-                "duration": now - clock["start"],
-            }
-            clock["start"] = now
-            self.n_iter_ += 1
-            self._record_epoch(record)
-            last_iteration.save()
-
-        try:
-            result = scipy.optimize.minimize(
-                objective,
-                weights.astype(np.float64),  # scipy works in float64
-                method="L-BFGS-B",
-                jac=True,
-                callback=record_iteration,
-                options={
-                    "maxfun": self.max_fun,
-                    "maxiter": self.max_iter,
-                    "gtol": self.tol,
-                },
-            )
-        except KeyboardInterrupt:
-            last_iteration.restore()
-            warnings.warn("Training interrupted by user.", stacklevel=2)
-            final_vector = weights
-            self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
-        else:
-            final_vector = result.x
-            self.n_iter_ = min(result.nit, self.max_iter)
-            self.loss_ = float(result.fun)
-            if not np.isfinite(self.loss_):
-                raise ValueError(
-                    _NON_FINITE_MESSAGE.format(detail=f"loss {self.loss_}")
-                )
-            if result.status != 0:
-                warnings.warn(
-                    f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-                    f"(status={result.status}):\n{result.message}\n\n"
-                    "Increase the number of iterations to improve the convergence "
-                    f"(max_iter={self.max_iter}).",
-                    ConvergenceWarning,
-                    stacklevel=2,
-                )
-        params = _unpack(final_vector, shapes, dtype)
-        self.coefs_, self.intercepts_ = params[:n_layers], params[n_layers:]
-        self.best_loss_ = min(self.loss_curve_, default=self.loss_)

@@ -1,14 +1,16 @@
 """Numerical check of the from-scratch gradients."""
 
 import warnings
+from numbers import Real
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
-from ._classifier import _classification_targets, _validate_data
-from ._network import objective_and_gradients
+from ._base import BaseScratchMLP
+from ._losses import LOSSES, mean_loss
+from ._network import forward, l2_penalty
 
 
 def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
@@ -28,7 +30,7 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
 
     Parameters
     ----------
-    estimator : ScratchMLPClassifier
+    estimator : ScratchMLPClassifier or ScratchMLPRegressor
         A fitted estimator, whose current weights are checked; an unfitted one
         is first fitted (on a clone) for one epoch, or one L-BFGS iteration, on
         ``X`` and ``y`` to set up its layers.
@@ -63,37 +65,17 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
     >>> max(max(errors["coefs_"]), max(errors["intercepts_"])) < 1e-6
     True
     """
+    _check_arguments(estimator, epsilon)
     if not _is_fitted(estimator):
         estimator = clone(estimator).set_params(max_iter=1)
         _fit_quietly(estimator, X, y, sample_weight)
-    X, y = _validate_data(
-        estimator,
-        X,
-        y,
-        reset=False,
-        accept_sparse=("csr", "csc"),
-        multi_output=True,
-        dtype=np.float64,
-    )
-    y = _classification_targets(y)
-    Y = estimator._encode(y)
-    sample_weight = estimator._sample_weight(sample_weight, X, y)
+    problem = estimator._gradient_problem(X, y, sample_weight)
     coefs = [c.astype(np.float64) for c in estimator.coefs_]
     intercepts = [b.astype(np.float64) for b in estimator.intercepts_]
-
-    def objective():
-        return objective_and_gradients(
-            coefs,
-            intercepts,
-            X,
-            Y,
-            estimator.activation,
-            estimator._loss_name,
-            estimator.alpha,
-            sample_weight,
-        )
-
-    _, coef_grads, intercept_grads, _ = objective()
+    _, coef_grads, intercept_grads, _ = problem.objective_and_gradients(
+        coefs, intercepts, problem.X, problem.Y, problem.sample_weight
+    )
+    objective = _objective(problem, coefs, intercepts)
     errors = {"coefs_": [], "intercepts_": []}
     for name, params, grads in (
         ("coefs_", coefs, coef_grads),
@@ -104,9 +86,9 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
             for index in np.ndindex(param.shape):
                 original = param[index]
                 param[index] = original + epsilon
-                plus = objective()[0]
+                plus = objective()
                 param[index] = original - epsilon
-                minus = objective()[0]
+                minus = objective()
                 param[index] = original
                 numeric[index] = (plus - minus) / (2 * epsilon)
             scale = max(
@@ -115,6 +97,46 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
             )
             errors[name].append(float(np.linalg.norm(analytic - numeric) / scale))
     return errors
+
+
+def _objective(problem, coefs, intercepts):
+    """The objective backpropagation differentiates, computed on its own.
+
+    The per-output losses are added up: the regression squared error, which
+    MLPRegressor reports as their mean, is trained on the gradient of their sum
+    (see the twin page).
+    """
+    loss = LOSSES[problem.loss]._replace(combine_outputs=np.sum)
+    weight_sum = float(
+        problem.Y.shape[0]
+        if problem.sample_weight is None
+        else problem.sample_weight.sum()
+    )
+
+    def objective():
+        outputs = forward(
+            coefs, intercepts, problem.X, problem.activation, loss.output_activation
+        )[-1]
+        return mean_loss(loss, problem.Y, outputs, problem.sample_weight) + (
+            l2_penalty(coefs, problem.alpha, weight_sum)
+        )
+
+    return objective
+
+
+def _check_arguments(estimator, epsilon):
+    if not isinstance(estimator, BaseScratchMLP):
+        raise TypeError(
+            "check_gradients checks the backpropagation of skscratch's own "
+            "estimators (ScratchMLPClassifier, ScratchMLPRegressor); got "
+            f"{type(estimator).__name__}."
+        )
+    if (
+        isinstance(epsilon, bool)
+        or not isinstance(epsilon, Real)
+        or not 0 < epsilon < np.inf
+    ):
+        raise ValueError(f"epsilon must be a positive, finite number; got {epsilon!r}.")
 
 
 def _is_fitted(estimator):

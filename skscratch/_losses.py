@@ -1,11 +1,11 @@
 """Loss functions, each paired with the output activation it is trained with.
 
-A :class:`Loss` bundles three things that only make sense together:
+A :class:`Loss` bundles what only makes sense together:
 
 - ``output_activation``: the name of the output layer's activation ``f_L``;
 - ``elementwise(Y, A)``: the loss of each sample at each output unit, given
-  the targets ``Y`` (one column per output unit, boolean or 0/1) and the
-  network's outputs ``A = f_L(z_L)``; a sample's loss is the sum of its row;
+  the targets ``Y`` (one column per output unit: 0/1 for classes, real
+  values for regression) and the network's outputs ``A = f_L(z_L)``;
 - ``output_delta(Y, A)``: ``dL_i / dz_L``, the error of the output layer for each
   sample ``i`` (equation BP1), which starts backpropagation.
 
@@ -16,18 +16,22 @@ categorical_cross_entropy  softmax   -y_k log a_k                  a - y
 binary_cross_entropy       logistic  -[y_k log a_k                 a - y
                                      + (1 - y_k) log(1 - a_k)]
 half_squared_error         logistic  1/2 (a_k - y_k)^2             (a - y) a (1 - a)
+half_mean_squared_error    identity  1/2 (a_k - y_k)^2             a - y
+half_poisson_deviance      exp       y_k log(y_k/a_k) - y_k + a_k  a - y
 =========================  ========  ============================  ===============
 
-The first two are canonical pairs: the derivative of the activation cancels
-against the derivative of the loss, leaving ``a - y``. The third is the teaching
-notebook's network, where it does not cancel.
+All but ``half_squared_error`` are canonical pairs: the derivative of the
+activation cancels against the derivative of the loss, leaving ``a - y``.
+``half_squared_error`` is the teaching notebook's network, where it does not
+cancel. The last two are MLPRegressor's ``"squared_error"`` and ``"poisson"``.
 
 Probabilities are clipped to ``[eps, 1 - eps]`` (``eps`` the machine epsilon of
 their dtype) before taking logarithms, so the loss stays finite.
 
 :func:`mean_loss` averages each output unit's column over the samples and adds
-the columns up, which is scikit-learn's order of operations: the objective is
-MLPClassifier's to the last bit. L-BFGS needs that, since its line search and
+the columns up (``half_mean_squared_error`` averages them), which is
+scikit-learn's order of operations: the objective is MLPClassifier's and
+MLPRegressor's to the last bit. L-BFGS needs that, since its line search and
 stopping tests compare objectives, and a difference in the last bit sends it
 elsewhere.
 """
@@ -40,11 +44,18 @@ from scipy.special import xlogy
 
 
 class Loss(NamedTuple):
-    """A loss function with its output activation and output-layer delta."""
+    """A loss function with its output activation and output-layer delta.
+
+    ``combine_outputs`` turns the per-output means into the sample's loss: a
+    sum for every loss but the regression squared error, which scikit-learn's
+    MLPRegressor averages over the outputs (while training on the gradient of
+    their sum, ``a - y``; see the twin page).
+    """
 
     output_activation: str
     elementwise: Callable[[np.ndarray, np.ndarray], np.ndarray]
     output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    combine_outputs: Callable[[np.ndarray], float] = np.sum
 
 
 def _clip_probabilities(A):
@@ -71,8 +82,20 @@ def half_squared_error(Y, A):
     return 0.5 * (A - Y) ** 2
 
 
+def half_poisson_deviance(Y, A):
+    """``y_k log(y_k / a_k) - y_k + a_k`` at each output (exponential outputs).
+
+    Half the Poisson deviance; ``xlogy`` gives 0 where ``y_k = 0``.
+    """
+    return xlogy(Y, Y / A) - Y + A
+
+
 def canonical_delta(Y, A):
-    """``dL/dz_L = a - y`` for cross-entropy with its canonical output activation."""
+    """``dL/dz_L = a - y``: a loss with its canonical output activation.
+
+    Cross-entropy with softmax or logistic outputs, half squared error with
+    identity outputs, half Poisson deviance with exponential outputs.
+    """
     return A - Y
 
 
@@ -89,6 +112,10 @@ LOSSES = {
     "half_squared_error": Loss(
         "logistic", half_squared_error, half_squared_error_logistic_delta
     ),
+    "half_mean_squared_error": Loss(
+        "identity", half_squared_error, canonical_delta, np.mean
+    ),
+    "half_poisson_deviance": Loss("exp", half_poisson_deviance, canonical_delta),
 }
 
 
@@ -96,9 +123,12 @@ def mean_loss(loss, Y, A, sample_weight=None):
     """Weighted mean over the samples of their loss, as a float.
 
     Each output unit's column of ``loss.elementwise(Y, A)`` is averaged over the
-    samples, then the columns are added up (scikit-learn's order).
+    samples, then the columns are combined by ``loss.combine_outputs`` (added
+    up, or averaged for the regression squared error): scikit-learn's order.
     """
     losses = loss.elementwise(Y, A)
     if sample_weight is None:
-        return float(losses.mean(axis=0).sum())  # np.average's own unweighted path
-    return float(np.average(losses, weights=sample_weight, axis=0).sum())
+        means = losses.mean(axis=0)  # np.average's own unweighted path
+    else:
+        means = np.average(losses, weights=sample_weight, axis=0)
+    return float(loss.combine_outputs(means))

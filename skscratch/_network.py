@@ -34,6 +34,8 @@ import numpy as np
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ._losses import LOSSES, mean_loss
 
+_PREDICT_CHUNK_ROWS = 4096
+
 
 def initialize_parameters(layer_units, init, hidden_activation, random_state, dtype):
     """Draw the initial weights and biases of every layer.
@@ -286,3 +288,41 @@ def objective_and_gradients(
         out,
     )
     return objective, coef_grads, intercept_grads, activations
+
+
+def predict_outputs(coefs, intercepts, X, hidden_activation, output_activation):
+    """Network outputs for ``X``, computed a few thousand rows at a time.
+
+    Working in chunks bounds the memory of prediction whatever the number of
+    rows. Inputs so extreme that a unit's value is undetermined (overflow to
+    ``inf - inf``) give outputs meaning "no preference": 0.5 for logistic units,
+    ``1 / n_outputs`` for softmax units (other outputs stay NaN).
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Parameters of the network.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Input rows.
+    hidden_activation, output_activation : str
+        Names of the activations.
+
+    Returns
+    -------
+    outputs : ndarray of shape (n_samples, n_outputs)
+        The output layer's values ``a^L``.
+    """
+    n_samples, n_outputs = X.shape[0], coefs[-1].shape[1]
+    dtype = np.result_type(X.dtype, coefs[0].dtype)
+    outputs = np.empty((n_samples, n_outputs), dtype=dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n_samples, _PREDICT_CHUNK_ROWS):
+            rows = slice(start, start + _PREDICT_CHUNK_ROWS)
+            outputs[rows] = forward(
+                coefs, intercepts, X[rows], hidden_activation, output_activation
+            )[-1]
+    no_preference = {"logistic": 0.5, "softmax": 1 / n_outputs}.get(output_activation)
+    undetermined = np.isnan(outputs).any(axis=1)
+    if no_preference is not None and undetermined.any():
+        outputs[undetermined] = no_preference
+    return outputs

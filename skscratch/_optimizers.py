@@ -102,6 +102,18 @@ class SGD(_Optimizer):
         self.power_t = int(power_t) if isinstance(power_t, Integral) else float(power_t)
         self.velocities = [np.zeros_like(p) for p in params]
 
+    @classmethod
+    def from_settings(cls, params, settings):
+        """Build from an estimator's hyperparameters."""
+        return cls(
+            params,
+            settings.learning_rate_init,
+            settings.learning_rate,
+            settings.momentum,
+            settings.nesterovs_momentum,
+            settings.power_t,
+        )
+
     def state_arrays(self):
         """The arrays carried from one step to the next, updated in place."""
         return self.velocities
@@ -195,6 +207,17 @@ class Adam(_Optimizer):
         self.first_moments = [np.zeros_like(p) for p in params]
         self.second_moments = [np.zeros_like(p) for p in params]
 
+    @classmethod
+    def from_settings(cls, params, settings):
+        """Build from an estimator's hyperparameters."""
+        return cls(
+            params,
+            settings.learning_rate_init,
+            settings.beta_1,
+            settings.beta_2,
+            settings.epsilon,
+        )
+
     def state_arrays(self):
         """The arrays carried from one step to the next, updated in place."""
         return self.first_moments + self.second_moments
@@ -233,3 +256,23 @@ class Adam(_Optimizer):
     def stop_or_decay(self):
         """Called when training stops improving: Adam always stops."""
         return True
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+
+
+def make_optimizer(settings, vector):
+    """The optimizer named by ``settings.solver``, for the flat parameter vector.
+
+    Parameters
+    ----------
+    settings : estimator
+        Its ``solver`` and that optimizer's hyperparameters.
+    vector : ndarray
+        The flat parameter vector the optimizer will update.
+
+    Returns
+    -------
+    optimizer : SGD or Adam
+    """
+    return OPTIMIZERS[settings.solver].from_settings([vector], settings)

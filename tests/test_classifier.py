@@ -9,6 +9,8 @@ from sklearn.metrics import log_loss
 
 from skscratch import ScratchMLPClassifier, check_gradients
 from skscratch._history import History
+from skscratch._losses import LOSSES, mean_loss
+from skscratch._network import predict_outputs
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -83,7 +85,9 @@ def test_squared_error_probabilities_are_normalised_outputs(digits):
     clf = small_clf(loss="squared_error", activation="logistic").fit(X, y)
     assert clf.out_activation_ == "logistic"
     proba = clf.predict_proba(X)
-    outputs = clf._outputs(X)
+    outputs = predict_outputs(
+        clf.coefs_, clf.intercepts_, X, clf.activation, clf.out_activation_
+    )
     assert_allclose(proba, outputs / outputs.sum(axis=1, keepdims=True))
     assert_allclose(proba.sum(axis=1), 1)
     assert_array_equal(clf.predict(X), clf.classes_[outputs.argmax(axis=1)])
@@ -140,20 +144,20 @@ def test_sparse_input_trains_the_same_model(digits, fmt):
 
 
 def test_predict_in_chunks_equals_one_pass(digits, monkeypatch):
-    from skscratch import _classifier
+    from skscratch import _network
 
     X, y = digits
     clf = small_clf().fit(X, y)
     whole = clf.predict_proba(X)
-    monkeypatch.setattr(_classifier, "_PREDICT_CHUNK_ROWS", 7)
+    monkeypatch.setattr(_network, "_PREDICT_CHUNK_ROWS", 7)
     rows = []
-    original_forward = _classifier.forward
+    original_forward = _network.forward
 
     def counting_forward(coefs, intercepts, X_chunk, *args):
         rows.append(X_chunk.shape[0])
         return original_forward(coefs, intercepts, X_chunk, *args)
 
-    monkeypatch.setattr(_classifier, "forward", counting_forward)
+    monkeypatch.setattr(_network, "forward", counting_forward)
     assert_allclose(clf.predict_proba(X), whole, rtol=1e-13)
     assert rows == [7] * (X.shape[0] // 7) + [X.shape[0] % 7]
 
@@ -265,9 +269,14 @@ def test_lbfgs_float32_records_the_validation_of_its_float32_weights(digits):
         X[:1000], y[:1000], X_val=X[1000:], y_val=y[1000:]
     )
     assert all(c.dtype == np.float32 for c in clf.coefs_ + clf.intercepts_)
-    last = clf._validation_record((X[1000:], clf._encode(y[1000:]), None))
-    assert clf.history_[-1]["valid_loss"] == last["valid_loss"]
-    assert clf.validation_scores_[-1] == last["valid_score"]
+    outputs = predict_outputs(
+        clf.coefs_, clf.intercepts_, X[1000:], clf.activation, clf.out_activation_
+    )
+    one_hot = y[1000:, np.newaxis] == clf.classes_
+    assert clf.history_[-1]["valid_loss"] == mean_loss(
+        LOSSES["categorical_cross_entropy"], one_hot, outputs
+    )
+    assert clf.validation_scores_[-1] == clf.score(X[1000:], y[1000:])
 
 
 def test_multilabel_partial_fit_takes_its_labels_in_any_order(multilabel):
@@ -276,14 +285,6 @@ def test_multilabel_partial_fit_takes_its_labels_in_any_order(multilabel):
     clf = small_clf().partial_fit(X, Y, classes=labels[::-1])  # as MLPClassifier
     clf.partial_fit(X, Y, classes=labels[::-1])
     np.testing.assert_array_equal(clf.classes_, labels)
-
-
-def test_multilabel_model_without_the_sparse_flag_predicts_dense(multilabel):
-    """A multilabel model pickled before sparse targets existed still predicts."""
-    X, Y = multilabel
-    clf = small_clf().fit(X, Y)
-    del clf._sparse_targets
-    np.testing.assert_array_equal(clf.predict(X), small_clf().fit(X, Y).predict(X))
 
 
 def test_lbfgs_ignores_early_stopping(digits):
@@ -331,20 +332,16 @@ def test_batches_of_zero_weight_are_skipped(digits):
         assert_array_equal(a, b)
 
 
-def test_check_gradients_counts_class_weights(monkeypatch):
-    from skscratch import _gradcheck
-
-    seen = []
-    original = _gradcheck.objective_and_gradients
-
-    def spy(*args, **kwargs):
-        seen.append(args[7])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(_gradcheck, "objective_and_gradients", spy)
+def test_check_gradients_counts_class_weights():
+    """The gradient checked is that of the class-weighted objective: the same
+    as with the class weights given as sample weights, and not the unweighted one."""
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(12, 3)), np.arange(12) % 3
-    clf = small_clf(hidden_layer_sizes=(2,), class_weight={0: 4.0}).fit(X, y)
-    errors = check_gradients(clf, X, y)
-    assert max(errors["coefs_"]) < 1e-6
-    assert_array_equal(seen[0], np.where(y == 0, 4.0, 1.0))
+    weighted = small_clf(hidden_layer_sizes=(2,), class_weight={0: 4.0}).fit(X, y)
+    errors = check_gradients(weighted, X, y)
+    assert max(errors["coefs_"] + errors["intercepts_"]) < 1e-6
+    as_sample_weight = check_gradients(
+        weighted.set_params(class_weight=None), X, y, np.where(y == 0, 4.0, 1.0)
+    )
+    assert errors == as_sample_weight
+    assert check_gradients(weighted, X, y) != errors

@@ -5,7 +5,6 @@ into an error, so each test here also checks that no such warning escapes.
 """
 
 import copy
-import sys
 import warnings
 
 import numpy as np
@@ -13,15 +12,19 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-import skscratch._classifier
+import skscratch._solvers
 from skscratch import ScratchMLPClassifier
 from skscratch._activations import (
     HIDDEN_ACTIVATIONS,
     logistic,
     softmax,
 )
+from skscratch._events import NoImprovementRule, Recorder
+from skscratch._history import History
 from skscratch._losses import LOSSES, mean_loss
 from skscratch._network import initialize_parameters
+from skscratch._solvers import Problem
+from skscratch._state import EpochCheckpoint, TrainingState
 
 from .assertions import assert_same_weights
 
@@ -117,7 +120,14 @@ def test_softmax_leaves_input_alone():
     np.testing.assert_array_equal(z, original)
 
 
-@pytest.mark.parametrize("name", sorted(LOSSES))
+PROBABILITY_LOSSES = sorted(
+    name
+    for name, loss in LOSSES.items()
+    if loss.output_activation in ("softmax", "logistic")
+)
+
+
+@pytest.mark.parametrize("name", PROBABILITY_LOSSES)
 @pytest.mark.parametrize("dtype", FLOAT_TYPES)
 def test_losses_finite_at_saturated_outputs(name, dtype):
     loss = LOSSES[name]
@@ -385,7 +395,7 @@ INTERRUPT_PARAMS = {
 
 def _interrupt_on_call(monkeypatch, call_number):
     """Make the training loop's objective raise KeyboardInterrupt on a given call."""
-    original = skscratch._classifier.objective_and_gradients
+    original = skscratch._solvers.objective_and_gradients
     calls = []
 
     def interrupted(*args, **kwargs):
@@ -394,7 +404,7 @@ def _interrupt_on_call(monkeypatch, call_number):
             raise KeyboardInterrupt
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(skscratch._classifier, "objective_and_gradients", interrupted)
+    monkeypatch.setattr(skscratch._solvers, "objective_and_gradients", interrupted)
 
 
 @pytest.mark.parametrize(
@@ -476,7 +486,7 @@ def test_interrupted_fit_starts_a_fresh_optimizer(monkeypatch):
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         est.fit(X, y)
     monkeypatch.undo()
-    assert not hasattr(est, "_optimizer")
+    assert est._optimizer is None
     est.partial_fit(X, y)
     assert est._optimizer.t == 3  # three batches of one epoch, from a new Adam
 
@@ -501,13 +511,22 @@ def test_interrupted_partial_fit_leaves_the_model_as_it_was(monkeypatch, solver)
     assert_same_weights(est.partial_fit(X, y), before.partial_fit(X, y))
 
 
-@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
-@pytest.mark.parametrize("method", ["_validation_record", "_record_epoch"])
+@pytest.mark.parametrize(
+    ("solver", "owner", "method"),
+    [
+        ("adam", Problem, "validation_record"),
+        ("lbfgs", Problem, "validation_record"),
+        ("adam", Recorder, "on_epoch_end"),
+        ("lbfgs", Recorder, "on_epoch_end"),
+        # after the records are written, in the no-improvement bookkeeping
+        ("adam", NoImprovementRule, "on_epoch_end"),
+    ],
+)
 def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(
-    monkeypatch, method, solver
+    monkeypatch, solver, owner, method
 ):
-    """An interrupt after an epoch's (iteration's) updates, before its records."""
-    original = getattr(ScratchMLPClassifier, method)
+    """An interrupt after an epoch's (iteration's) updates, before it is saved."""
+    original = getattr(owner, method)
     calls = []
 
     def interrupted(self, *args, **kwargs):
@@ -517,7 +536,7 @@ def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(
         return original(self, *args, **kwargs)
 
     params = {**INTERRUPT_PARAMS, "solver": solver}
-    monkeypatch.setattr(ScratchMLPClassifier, method, interrupted)
+    monkeypatch.setattr(owner, method, interrupted)
     est = ScratchMLPClassifier(**params)
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         est.fit(X, y, X_val=X, y_val=y)
@@ -536,69 +555,49 @@ def test_interrupt_while_recording_an_epoch_keeps_the_previous_one(
     assert len(est.history_) == 2
 
 
-def _interrupt_save(monkeypatch, save_number):
-    """Interrupt ``_LastCompletedEpoch.save`` once its copy of the weights is done.
+class _InterruptibleHistory(History):
+    """A history whose length, once armed, raises KeyboardInterrupt one time."""
 
-    skscratch._classifier sees numpy, except that the ``save_number``-th copy
-    made by ``save`` raises KeyboardInterrupt right after copying.
-    """
-    saves = []
+    armed = False
 
-    class InterruptedSave:
-        def __getattr__(self, name):
-            return getattr(np, name)
-
-        def copyto(self, destination, source, **kwargs):
-            np.copyto(destination, source, **kwargs)
-            if sys._getframe(1).f_code.co_name == "save":
-                saves.append(None)
-                if len(saves) == save_number:
-                    raise KeyboardInterrupt
-
-    monkeypatch.setattr(skscratch._classifier, "np", InterruptedSave())
+    def __len__(self):
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+        return super().__len__()
 
 
-@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
-def test_interrupt_while_saving_an_epoch_keeps_it(monkeypatch, solver):
-    """An interrupt inside the save of epoch 3: epoch 3 is complete, and kept."""
-    _interrupt_save(monkeypatch, 4)  # one save before the first epoch, one after each
-    params = {**INTERRUPT_PARAMS, "solver": solver}
-    est = ScratchMLPClassifier(**params)
-    with pytest.warns(UserWarning, match="Training interrupted by user."):
-        est.fit(X, y)
-    monkeypatch.undo()
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        reference = ScratchMLPClassifier(**{**params, "max_iter": 3}).fit(X, y)
-    assert est.n_iter_ == 3
-    assert_same_weights(est, reference)
-    assert est.loss_curve_ == reference.loss_curve_
-    assert len(est.history_) == 3
+def _trained_one_epoch():
+    """A state, its checkpoint at epoch 0, and the state after an epoch 1."""
+    weights = np.zeros(3)
+    state = TrainingState([weights[:2].reshape(1, 2)], [weights[2:]])
+    state.history_ = _InterruptibleHistory()
+    checkpoint = EpochCheckpoint(state, weights)
+    weights += 1.0
+    state.n_iter_, state.loss_ = 1, 0.5
+    state.loss_curve_.append(0.5)
+    state.history_.append({"epoch": 1})
+    return state, checkpoint, weights
 
 
-def test_interrupt_while_saving_a_partial_fit_keeps_the_completed_call(monkeypatch):
-    """The call's epoch is complete when the interrupt arrives: all of it is kept,
-    the optimizer's statistics of that epoch included."""
-    est = ScratchMLPClassifier(**INTERRUPT_PARAMS).partial_fit(
-        X, y, classes=np.unique(y)
-    )
-    completed = copy.deepcopy(est).partial_fit(X, y)
-    _interrupt_save(monkeypatch, 2)  # the save after the call's one epoch
-    with pytest.warns(UserWarning, match="Training interrupted by user."):
-        est.partial_fit(X, y)
-    monkeypatch.undo()
-    assert_same_weights(est, completed)
-    assert (est.t_, est.n_iter_, est.loss_curve_) == (
-        completed.t_,
-        completed.n_iter_,
-        completed.loss_curve_,
-    )
-    assert est._optimizer.t == completed._optimizer.t
-    for got, expected in zip(
-        est._optimizer.state_arrays(), completed._optimizer.state_arrays(), strict=True
-    ):
-        np.testing.assert_array_equal(got, expected)
+def test_checkpoint_restores_the_saved_epoch():
+    state, checkpoint, weights = _trained_one_epoch()
+    assert checkpoint.restore() is True
+    np.testing.assert_array_equal(weights, 0.0)
+    assert (state.n_iter_, state.loss_, state.loss_curve_) == (0, None, [])
+    assert list(state.history_) == []
+
+
+def test_interrupt_while_saving_an_epoch_keeps_it():
+    """An interrupt inside ``save``: the epoch being saved is complete, and kept."""
+    state, checkpoint, weights = _trained_one_epoch()
+    state.history_.armed = True
+    with pytest.raises(KeyboardInterrupt):
+        checkpoint.save()
+    assert checkpoint.restore() is False
+    np.testing.assert_array_equal(weights, 1.0)
+    assert (state.n_iter_, state.loss_, state.loss_curve_) == (1, 0.5, [0.5])
+    assert list(state.history_) == [{"epoch": 1}]
 
 
 def test_interrupt_while_recording_a_partial_fit_leaves_the_model(monkeypatch):
@@ -607,10 +606,10 @@ def test_interrupt_while_recording_a_partial_fit_leaves_the_model(monkeypatch):
     )
     before = copy.deepcopy(est)
 
-    def interrupted(self, record):
+    def interrupted(self, state, record):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ScratchMLPClassifier, "_record_epoch", interrupted)
+    monkeypatch.setattr(Recorder, "on_epoch_end", interrupted)
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         est.partial_fit(X, y)
     monkeypatch.undo()
@@ -621,3 +620,7 @@ def test_interrupt_while_recording_a_partial_fit_leaves_the_model(monkeypatch):
         before.loss_curve_,
     )
     assert len(est.history_) == len(before.history_)
+    for got, expected in zip(
+        est._optimizer.state_arrays(), before._optimizer.state_arrays(), strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)

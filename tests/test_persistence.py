@@ -57,7 +57,11 @@ def _fit(name):
 
 
 def _expected_untrusted(est):
-    types = ["skscratch._classifier.ScratchMLPClassifier", "skscratch._history.History"]
+    types = [
+        "skscratch._classifier.ScratchMLPClassifier",
+        "skscratch._history.History",
+        "skscratch._targets.ClassTargets",
+    ]
     if est.solver != "lbfgs":
         types.append(
             f"skscratch._optimizers.{'SGD' if est.solver == 'sgd' else 'Adam'}"
@@ -177,6 +181,7 @@ def test_skops_exact_list_for_default_model():
         "skscratch._classifier.ScratchMLPClassifier",
         "skscratch._history.History",
         "skscratch._optimizers.Adam",
+        "skscratch._targets.ClassTargets",
     ]
 
 

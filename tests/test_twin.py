@@ -324,3 +324,29 @@ def test_same_initial_weights_as_mlpclassifier(digits):
         )
         for mine, ref in zip(ours.coefs_, theirs.coefs_, strict=True):
             np.testing.assert_array_equal(mine, ref)
+
+
+def test_single_class_fits_and_predicts_it_like_mlpclassifier(iris):
+    X, _ = iris
+    y = np.full(X.shape[0], "only")
+    theirs, ours = fit_both(X, y, max_iter=5)
+    for mine, ref in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    ):
+        assert_allclose(mine, ref, rtol=RTOL, atol=ATOL)
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    # One probability per class in classes_ (MLPClassifier gives two columns).
+    np.testing.assert_array_equal(ours.predict_proba(X), np.ones((X.shape[0], 1)))
+
+
+def test_too_small_class_for_the_stratified_split_is_named_like_mlpclassifier(iris):
+    X, _ = iris
+    y = np.r_[np.zeros(X.shape[0] - 1), 1]
+    messages = []
+    for cls in (ScratchMLPClassifier, MLPClassifier):
+        with pytest.raises(ValueError) as error:
+            cls(early_stopping=True, random_state=0).fit(X, y)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert "['True']" in messages[0]

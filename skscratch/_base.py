@@ -1,0 +1,463 @@
+"""The estimator side shared by ScratchMLPClassifier and ScratchMLPRegressor.
+
+:class:`BaseScratchMLP` holds the parameters, validates the data, draws or
+resumes the training state, runs a solver with its listeners and commits the
+result. The classifier and the regressor add what differs, through a targets
+object (:mod:`skscratch._targets`). The mathematics lives in
+:mod:`skscratch._network`, :mod:`skscratch._losses`,
+:mod:`skscratch._activations` and :mod:`skscratch._optimizers`.
+"""
+
+import functools
+from dataclasses import replace
+from itertools import pairwise
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._activations import HIDDEN_ACTIVATIONS
+from ._events import NoImprovementRule, Recorder, VerbosePrinter
+from ._losses import LOSSES
+from ._network import initialize_parameters, predict_outputs
+from ._solvers import DIVERGED_MESSAGE, SOLVERS, Problem
+from ._state import TrainingState
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+def validate_quietly(estimator, *args, **kwargs):
+    """scikit-learn's ``validate_data``, without a spurious overflow warning.
+
+    Its finiteness check first sums the data: finite float32 values near the
+    largest one overflow that sum with a RuntimeWarning, though every value is
+    finite (which the check then confirms value by value).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return validate_data(estimator, *args, **kwargs)
+
+
+def keeps_model_on_error(method):
+    """Decorate ``fit``/``partial_fit``: if the call raises, every attribute of
+    the estimator is put back as it was (validation sets some before training)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        attributes_before = dict(vars(self))
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(attributes_before)
+            raise
+
+    return wrapper
+
+
+class BaseScratchMLP(BaseEstimator):
+    """Parameters, validation and the fit machinery shared by both estimators.
+
+    Subclasses define how their targets are read: ``_y_validation`` (extra
+    arguments of ``validate_data`` for ``y``), ``_check_y(y)`` (``y`` after
+    ``validate_data``), ``_check_y_val(y_val, targets)`` and
+    ``_targets_from(y, classes, sparse)`` (the targets of a first fit); and
+    they extend ``_parameter_constraints`` with their ``loss``.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
+        "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "init": [StrOptions({"glorot_uniform", "uniform"}), callable],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        *,
+        solver,
+        alpha,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        beta_1,
+        beta_2,
+        epsilon,
+        n_iter_no_change,
+        max_fun,
+        loss,
+        init,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.loss = loss
+        self.init = init
+
+    def _check_solver(self):
+        if self.solver not in STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                f"partial_fit is only available for stochastic optimizers. "
+                f"{self.solver} is not stochastic."
+            )
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    # ------------------------------------------------------------ prediction
+
+    def _validated_outputs(self, X):
+        """Check that the model is fitted, validate ``X``, return the outputs."""
+        check_is_fitted(self)
+        X = validate_quietly(self, X, accept_sparse=("csr", "csc"), reset=False)
+        return predict_outputs(
+            self.coefs_, self.intercepts_, X, self.activation, self.out_activation_
+        )
+
+    # --------------------------------------------------------------- fitting
+
+    def _fit(self, X, y, sample_weight, X_val, y_val, incremental, classes=None):
+        hidden_layer_sizes = self._checked_hidden_layer_sizes()
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        if (X_val is None) != (y_val is None):
+            raise ValueError("X_val and y_val must be given together.")
+        first_pass = self._is_first_pass(incremental, classes)
+        X, y = validate_quietly(
+            self,
+            X,
+            y,
+            accept_sparse=("csr", "csc"),
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+            **self._y_validation,
+        )
+        if sp.issparse(X) and X.format == "csc":
+            X = X.tocsr()  # once, for row batches
+        sparse_y = sp.issparse(y)
+        y = self._check_y(y)
+        if first_pass:
+            targets = self._targets_from(y, classes, sparse_y)
+        else:
+            targets = self._fitted_targets(y, incremental)
+        problem = self._problem(X, y, sample_weight, targets)
+        validation = self._validation_data(X_val, y_val, targets, X.dtype)
+        layer_units = [X.shape[1], *hidden_layer_sizes, targets.n_outputs]
+        rng = check_random_state(self.random_state)
+        if first_pass:
+            state = self._initial_state(layer_units, targets, rng, X.dtype)
+        else:
+            state = self._resumed_state(layer_units, incremental)
+        self._prepare_stopping_rule(state, validating=validation is not None)
+        problem = self._with_validation(problem, validation, rng)
+        # Overflow while diverging is reported once, as an error or a warning,
+        # rather than as a stream of RuntimeWarnings.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            SOLVERS[self.solver](
+                problem, state, self._listeners(), self, rng, incremental
+            )
+        if not all(np.isfinite(p).all() for p in state.coefs_ + state.intercepts_):
+            raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
+        self._commit(targets, layer_units, state)
+        return self
+
+    def _checked_hidden_layer_sizes(self):
+        sizes = np.atleast_1d(self.hidden_layer_sizes).tolist()
+        if not all(isinstance(s, Integral) for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integers, got {sizes}."
+            )
+        if not all(s > 0 for s in sizes):
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        return sizes
+
+    def _is_first_pass(self, incremental, classes):
+        """Whether this call starts a new network."""
+        if incremental:
+            return not hasattr(self, "coefs_")
+        return not (hasattr(self, "coefs_") and self.warm_start)
+
+    def _fitted_targets(self, y, incremental):
+        """The fitted model's targets, checked against this call's ``y`` and loss."""
+        targets = self._targets
+        if self.loss != targets.loss:
+            remedy = (
+                "partial_fit cannot change it, fit a new model."
+                if incremental
+                else "set warm_start=False to fit a new network."
+            )
+            raise ValueError(
+                f"loss={self.loss!r} differs from loss={targets.loss!r} the model "
+                f"was fitted with; {remedy}"
+            )
+        if not incremental:
+            targets.check_same_classes(y)
+        return targets
+
+    def _sample_weight(self, sample_weight, X, y, targets):
+        """Validated sample weights times class weights (None if all are one)."""
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        class_weight = getattr(self, "class_weight", None)
+        if class_weight is not None:
+            class_sample_weight = targets.class_sample_weight(
+                y, sample_weight, class_weight
+            )
+            sample_weight = (
+                class_sample_weight
+                if sample_weight is None
+                else sample_weight * class_sample_weight
+            ).astype(X.dtype)
+        if sample_weight is not None:
+            with np.errstate(over="ignore"):
+                total = sample_weight.sum()
+            if not total > 0:
+                raise ValueError(
+                    "The sample weights (times the class weights) sum to zero: at "
+                    "least one sample must have a positive weight."
+                )
+            if not np.finfo(sample_weight.dtype).tiny <= total < np.inf:
+                raise ValueError(
+                    f"The sample weights (times the class weights) sum to {total}, "
+                    "too close to zero or infinity to train on: rescale them."
+                )
+        return sample_weight
+
+    def _gradient_problem(self, X, y, sample_weight):
+        """The problem a fitted model's gradient is checked on: ``X`` and ``y``
+        validated as for prediction, encoded and weighted as ``fit`` does."""
+        X, y = validate_quietly(
+            self,
+            X,
+            y,
+            reset=False,
+            accept_sparse=("csr", "csc"),
+            multi_output=True,
+            dtype=np.float64,
+            **self._y_validation,
+        )
+        return self._problem(X, self._check_y(y), sample_weight, self._targets)
+
+    def _problem(self, X, y, sample_weight, targets):
+        """The training problem of validated ``X`` and ``y`` (no validation data)."""
+        return Problem(
+            X=X,
+            Y=targets.encode(y),
+            sample_weight=self._sample_weight(sample_weight, X, y, targets),
+            activation=self.activation,
+            loss=targets.loss_name,
+            alpha=self.alpha,
+            targets=targets,
+        )
+
+    def _validation_data(self, X_val, y_val, targets, dtype):
+        """Validate a user-supplied validation set: (X_val, Y_val, None) or None."""
+        if X_val is None:
+            return None
+        X_val = validate_quietly(
+            self, X_val, accept_sparse=("csr", "csc"), dtype=dtype, reset=False
+        )
+        y_val = self._check_y_val(y_val, targets)
+        if y_val.shape[0] != X_val.shape[0]:
+            raise ValueError(
+                f"X_val and y_val have different numbers of samples: "
+                f"{X_val.shape[0]} and {y_val.shape[0]}."
+            )
+        return X_val, targets.encode(y_val, name="y_val"), None
+
+    def _initial_state(self, layer_units, targets, rng, dtype):
+        """A new network: the initial weights and empty records."""
+        coefs, intercepts = initialize_parameters(
+            layer_units, self.init, self.activation, rng, dtype
+        )
+        return TrainingState(coefs, intercepts)
+
+    def _resumed_state(self, layer_units, incremental):
+        """Warm start or partial_fit: a copy of the fitted state, same layers."""
+        expected = [c.shape for c in self.coefs_]
+        if list(pairwise(layer_units)) != expected:
+            remedy = (
+                "partial_fit cannot change them; fit a new model"
+                if incremental
+                else "set warm_start=False to fit a new network"
+            )
+            raise ValueError(
+                f"The network's layer sizes {layer_units} differ from those of the "
+                f"fitted model {[expected[0][0]] + [s[1] for s in expected]}: "
+                f"{remedy}."
+            )
+        return TrainingState.of(self, keep_optimizer=incremental)
+
+    @property
+    def _early_stopping_active(self):
+        return self.early_stopping and self.solver in STOCHASTIC_SOLVERS
+
+    def _prepare_stopping_rule(self, state, validating):
+        """Set up what this call's stopping rule and records need.
+
+        Runs after a first initialisation and after a resume alike, so that a
+        warm start may turn early stopping on (the best validation score is
+        tracked from this call on, and ``best_loss_`` is ``None``) or off (the
+        best validation score and its weights are dropped).
+        """
+        if (validating or self._early_stopping_active) and (
+            state.validation_scores_ is None
+        ):
+            state.validation_scores_ = []
+        if self._early_stopping_active:
+            state.best_loss_ = None
+            if state.best_validation_score_ is None:
+                state.remember_as_best(-np.inf)
+            return
+        state.best_validation_score_ = None
+        state._best_coefs = state._best_intercepts = None
+        if state.best_loss_ is None:
+            state.best_loss_ = np.inf
+
+    def _with_validation(self, problem, validation, rng):
+        """The problem with its validation data: the user's, or an
+        early-stopping split drawn as MLPClassifier draws it."""
+        if validation is not None or not self._early_stopping_active:
+            return replace(problem, validation=validation)
+        train_rows, valid_rows = self._early_stopping_split(problem, rng)
+        weight = problem.sample_weight
+        return replace(
+            problem,
+            rows=train_rows,
+            validation=(
+                problem.X[valid_rows],
+                problem.Y[valid_rows],
+                None if weight is None else weight[valid_rows],
+            ),
+        )
+
+    def _early_stopping_split(self, problem, rng):
+        """Training and validation row indices for early stopping."""
+        if self.validation_fraction == 0:
+            raise ValueError(
+                "validation_fraction=0.0 leaves no validation data for "
+                "early_stopping=True: set validation_fraction > 0, or pass X_val "
+                "and y_val."
+            )
+        train_rows, valid_rows = train_test_split(
+            np.arange(problem.Y.shape[0]),
+            random_state=rng,
+            test_size=self.validation_fraction,
+            stratify=problem.targets.stratify(problem.Y),
+        )
+        if valid_rows.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        if problem.sample_weight is not None:
+            for part, rows in (("training", train_rows), ("validation", valid_rows)):
+                if not problem.sample_weight[rows].sum() > 0:
+                    raise ValueError(
+                        f"The sample weights of the {part} part of the "
+                        "early-stopping split sum to zero: give positive "
+                        "weights to more samples, or pass X_val and y_val."
+                    )
+        return train_rows, valid_rows
+
+    def _listeners(self):
+        """What runs at the end of each epoch, in order."""
+        listeners = [Recorder()]
+        if self.verbose:
+            listeners.append(VerbosePrinter())
+        if self.solver in STOCHASTIC_SOLVERS:
+            listeners.append(
+                NoImprovementRule(
+                    self.tol,
+                    self.n_iter_no_change,
+                    self.early_stopping,
+                    self.verbose,
+                )
+            )
+        return listeners
+
+    def _commit(self, targets, layer_units, state):
+        """Take the trained state: the one place a call changes the model."""
+        self._targets = targets
+        self.n_layers_ = len(layer_units)
+        self.n_outputs_ = layer_units[-1]
+        self.out_activation_ = LOSSES[targets.loss_name].output_activation
+        for name, value in targets.fitted_attributes().items():
+            setattr(self, name, value)
+        state.commit_to(self)

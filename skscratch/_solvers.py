@@ -1,0 +1,329 @@
+"""The solvers: the stochastic loop (SGD, Adam) and L-BFGS.
+
+A solver trains a :class:`~skscratch._state.TrainingState` on a
+:class:`Problem`. It runs the epochs; what happens at the end of each one
+(records, printing, the stopping rule) is the listeners' business
+(:mod:`skscratch._events`). Both solvers share the epoch record, the
+divergence check and the interrupt handling: on a ``KeyboardInterrupt`` the
+state goes back to the last completed epoch (:class:`~skscratch._state.EpochCheckpoint`)
+and training stops with a warning.
+"""
+
+import copy
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.optimize
+from sklearn.exceptions import ConvergenceWarning
+
+from ._events import divergence
+from ._losses import LOSSES, mean_loss
+from ._network import objective_and_gradients, predict_outputs
+from ._optimizers import make_optimizer
+from ._params import FlatParameters, pack
+from ._state import EpochCheckpoint
+from ._warnings import warn
+
+DIVERGED_MESSAGE = (
+    "Solver produced non-finite parameter weights ({detail}). The input data may "
+    "contain large values and need to be preprocessed, or the learning rate or "
+    "alpha may be too large."
+)
+
+
+class Diverged(ValueError):
+    """Training blew up and there are no finite best weights to fall back on."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a solver trains on: data, encoded targets and the network's settings.
+
+    ``rows`` selects the training rows (the rest held out by early stopping),
+    ``None`` for all of them. ``validation`` is ``(X_val, Y_val, weights)`` or
+    ``None``. ``targets`` scores outputs (:mod:`skscratch._targets`).
+    """
+
+    X: object
+    Y: np.ndarray
+    sample_weight: np.ndarray | None
+    activation: str
+    loss: str
+    alpha: float
+    targets: object
+    rows: np.ndarray | None = None
+    validation: tuple | None = None
+
+    def objective_and_gradients(self, coefs, intercepts, X, Y, weight, out=None):
+        """The objective on a batch and its gradient (see ``_network``)."""
+        return objective_and_gradients(
+            coefs, intercepts, X, Y, self.activation, self.loss, self.alpha, weight, out
+        )
+
+    @property
+    def n_training_rows(self):
+        """Number of rows trained on."""
+        return self.Y.shape[0] if self.rows is None else self.rows.shape[0]
+
+    def epoch_rows(self, order, shuffled):
+        """The rows of an epoch in training order; ``None`` for all rows in order."""
+        if self.rows is not None:
+            return self.rows[order]
+        return order if shuffled else None
+
+    def training_targets(self):
+        """The targets and sample weights of the training rows."""
+        if self.rows is None:
+            return self.Y, self.sample_weight
+        weight = None if self.sample_weight is None else self.sample_weight[self.rows]
+        return self.Y[self.rows], weight
+
+    def validation_record(self, coefs, intercepts):
+        """Validation loss and score of the given weights (empty without data)."""
+        if self.validation is None:
+            return {}
+        X_val, Y_val, weight_val = self.validation
+        loss = LOSSES[self.loss]
+        outputs = predict_outputs(
+            coefs, intercepts, X_val, self.activation, loss.output_activation
+        )
+        return {
+            "valid_loss": mean_loss(loss, Y_val, outputs, weight_val),
+            "valid_score": self.targets.score(outputs, Y_val, weight_val),
+        }
+
+
+def _notify(listeners, state, record):
+    """Hand the record to every listener; True if any asks to stop."""
+    stop = False
+    for listener in listeners:
+        stop = listener.on_epoch_end(state, record) or stop
+    return stop
+
+
+def _check_fallback_on_divergence(state, reason, early_stopping):
+    """Raise unless early stopping holds finite best weights to go back to."""
+    if not (early_stopping and state.best_validation_score_ > -np.inf):
+        raise Diverged(
+            DIVERGED_MESSAGE.format(detail=f"{reason} at epoch {state.n_iter_}")
+        )
+
+
+def fit_stochastic(problem, state, listeners, settings, rng, incremental):
+    """Train with mini-batch SGD or Adam for up to ``settings.max_iter`` epochs.
+
+    Training that diverges (see :func:`~skscratch._events.divergence`)
+    raises :class:`Diverged`, unless early stopping holds the finite weights
+    of a best epoch: then training stops there with a ``ConvergenceWarning``
+    and those weights are kept.
+
+    Parameters
+    ----------
+    problem : Problem
+        Data and network.
+    state : TrainingState
+        Trained in place.
+    listeners : list
+        Called at the end of every epoch.
+    settings : estimator
+        Its hyperparameters (``solver``, ``batch_size``, ``shuffle``, ...).
+    rng : numpy.random.RandomState
+        Shuffles the rows each epoch.
+    incremental : bool
+        ``partial_fit``: one epoch, keep the optimizer.
+    """
+    params = FlatParameters.copy_of(state.coefs_, state.intercepts_)
+    state.coefs_, state.intercepts_ = params.coefs, params.intercepts
+    grads = params.empty_like()
+    optimizer_before = state._optimizer  # the fitted model's: left unchanged
+    if optimizer_before is None:
+        state._optimizer = make_optimizer(settings, params.vector)
+    else:
+        state._optimizer = copy.deepcopy(optimizer_before)
+    n_samples = problem.n_training_rows
+    batch_size = _batch_size(settings.batch_size, n_samples)
+    order = np.arange(n_samples)
+    state.n_iter_ = 0
+    checkpoint = EpochCheckpoint(state, params.vector, optimizer_before)
+    try:
+        for _ in range(settings.max_iter):
+            start_time = time.perf_counter()
+            if settings.shuffle:
+                rng.shuffle(order)  # in place; as MLPClassifier's shuffle(order)
+            train_loss, train_score = _run_epoch(
+                problem,
+                state,
+                params,
+                grads,
+                problem.epoch_rows(order, settings.shuffle),
+                batch_size,
+            )
+            state.n_iter_ += 1
+            state.t_ += n_samples
+            state.loss_ = train_loss
+            diverged = divergence(train_loss, params.vector, state._optimizer)
+            if diverged:
+                _check_fallback_on_divergence(state, diverged, settings.early_stopping)
+            record = {
+                "epoch": len(state.history_) + 1,
+                "train_loss": train_loss,
+                "train_score": train_score,
+                **problem.validation_record(state.coefs_, state.intercepts_),
+                "learning_rate": state._optimizer.learning_rate,
+                "duration": time.perf_counter() - start_time,
+            }
+            state._optimizer.end_epoch(state.t_)
+            stop = _notify(listeners, state, record)
+            checkpoint.save()
+            if diverged:
+                warn(
+                    f"Training diverged at epoch {state.n_iter_}: the weights of the "
+                    "best validation score "
+                    f"({state.best_validation_score_:.6g}) are kept. Lower the "
+                    "learning rate, or scale the input data.",
+                    ConvergenceWarning,
+                )
+            if stop or diverged or incremental:
+                break
+            if state.n_iter_ == settings.max_iter:
+                warn(
+                    f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+    except KeyboardInterrupt:
+        checkpoint.restore()
+        warn("Training interrupted by user.", UserWarning)
+    if settings.early_stopping:
+        state.coefs_, state.intercepts_ = state._best_coefs, state._best_intercepts
+
+
+def _batch_size(batch_size, n_samples):
+    if batch_size == "auto":
+        return min(200, n_samples)
+    if batch_size > n_samples:
+        warn(
+            "Got `batch_size` less than 1 or larger than sample size. It is "
+            "going to be clipped",
+            UserWarning,
+        )
+    return int(np.clip(batch_size, 1, n_samples))
+
+
+def _run_epoch(problem, state, params, grads, rows, batch_size):
+    """One pass over ``X[rows]`` in mini-batches; returns (mean loss, score).
+
+    ``rows=None`` takes every row in order, in batches that are views of X.
+    The score is measured on each batch before its update, weighted by the
+    sample weights. A batch whose weights are all zero carries nothing to
+    learn: it is skipped and adds zero to the loss.
+    """
+    X, Y, sample_weight = problem.X, problem.Y, problem.sample_weight
+    n_samples = problem.n_training_rows
+    score = problem.targets.running_score(*problem.training_targets())
+    accumulated_loss = 0.0
+    for start in range(0, n_samples, batch_size):
+        stop = min(start + batch_size, n_samples)
+        batch = slice(start, stop) if rows is None else rows[start:stop]
+        batch_weight = None if sample_weight is None else sample_weight[batch]
+        if batch_weight is not None and not batch_weight.any():
+            continue
+        Y_batch = Y[batch]
+        objective, _, _, activations = problem.objective_and_gradients(
+            state.coefs_,
+            state.intercepts_,
+            X[batch],
+            Y_batch,
+            batch_weight,
+            out=(grads.coefs, grads.intercepts),
+        )
+        score.add(activations[-1], Y_batch, batch_weight)
+        state._optimizer.step([params.vector], [grads.vector])
+        accumulated_loss += objective * (stop - start)
+    return accumulated_loss / n_samples, score.value()
+
+
+def fit_lbfgs(problem, state, listeners, settings, rng=None, incremental=False):
+    """Minimise the objective with scipy's L-BFGS-B, one record per iteration.
+
+    Parameters are those of :func:`fit_stochastic` (``rng`` and ``incremental``
+    are unused: L-BFGS draws nothing and has no ``partial_fit``).
+    """
+    params = FlatParameters.copy_of(state.coefs_, state.intercepts_)
+    state.coefs_, state.intercepts_ = params.coefs, params.intercepts
+    X, Y, sample_weight = problem.X, problem.Y, problem.sample_weight
+    last_evaluation = {}
+
+    def objective(vector):
+        coefs, intercepts = params.unpacked(vector)
+        value, coef_grads, intercept_grads, activations = (
+            problem.objective_and_gradients(coefs, intercepts, X, Y, sample_weight)
+        )
+        last_evaluation.update(vector=vector.copy(), outputs=activations[-1])
+        return value, pack(coef_grads + intercept_grads)
+
+    state.n_iter_ = 0
+    checkpoint = EpochCheckpoint(state, params.vector)
+    clock = {"start": time.perf_counter()}
+
+    def end_of_iteration(intermediate_result):
+        np.copyto(params.vector, intermediate_result.x)
+        same_point = np.array_equal(
+            last_evaluation.get("vector"), intermediate_result.x
+        )
+        record = {
+            "epoch": len(state.history_) + 1,
+            "train_loss": float(intermediate_result.fun),
+            "train_score": (
+                problem.targets.score(last_evaluation["outputs"], Y, sample_weight)
+                if same_point
+                else None
+            ),
+            **problem.validation_record(state.coefs_, state.intercepts_),
+            "learning_rate": None,
+        }
+        now = time.perf_counter()
+        record["duration"] = now - clock["start"]
+        clock["start"] = now
+        state.n_iter_ += 1
+        _notify(listeners, state, record)
+        checkpoint.save()
+
+    try:
+        result = scipy.optimize.minimize(
+            objective,
+            params.vector.astype(np.float64),  # scipy works in float64
+            method="L-BFGS-B",
+            jac=True,
+            callback=end_of_iteration,
+            options={
+                "maxfun": settings.max_fun,
+                "maxiter": settings.max_iter,
+                "gtol": settings.tol,
+            },
+        )
+    except KeyboardInterrupt:
+        checkpoint.restore()
+        warn("Training interrupted by user.", UserWarning)
+        state.loss_ = state.loss_curve_[-1] if state.loss_curve_ else np.nan
+        final = params.vector
+    else:
+        final = result.x
+        state.n_iter_ = min(result.nit, settings.max_iter)
+        state.loss_ = float(result.fun)
+        if not np.isfinite(state.loss_):
+            raise Diverged(DIVERGED_MESSAGE.format(detail=f"loss {state.loss_}"))
+        if result.status != 0:
+            warn(
+                f"lbfgs failed to converge after {state.n_iter_} iteration(s) "
+                f"(status={result.status}):\n{result.message}\n\n"
+                "Increase the number of iterations to improve the convergence "
+                f"(max_iter={settings.max_iter}).",
+                ConvergenceWarning,
+            )
+    state.coefs_, state.intercepts_ = params.unpacked(final)
+    state.best_loss_ = min(state.loss_curve_, default=state.loss_)
+
+
+SOLVERS = {"sgd": fit_stochastic, "adam": fit_stochastic, "lbfgs": fit_lbfgs}

@@ -1,0 +1,342 @@
+"""What differs between classification and regression: the targets.
+
+The network only sees a matrix ``Y`` of targets, one column per output unit,
+and produces a matrix of outputs. A targets object stands between that matrix
+and the user's ``y``: it encodes ``y`` into ``Y``, names the loss the network
+trains with, turns outputs back into predictions, and scores outputs against
+``Y`` (accuracy for classes, R² for real values), for the history and for early
+stopping. :class:`ClassTargets` serves ScratchMLPClassifier and
+:class:`RealTargets` ScratchMLPRegressor.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.metrics import r2_score
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import type_of_target, unique_labels
+
+_CLASS_LOSSES = {
+    ("log_loss", "multiclass"): "categorical_cross_entropy",
+    ("log_loss", "binary"): "binary_cross_entropy",
+    ("log_loss", "multilabel-indicator"): "binary_cross_entropy",
+}
+_REAL_LOSSES = {
+    "squared_error": "half_mean_squared_error",
+    "poisson": "half_poisson_deviance",
+}
+
+
+class ClassTargets:
+    """Class labels (binary, multiclass) or label indicators (multilabel).
+
+    Parameters
+    ----------
+    classes : ndarray
+        The classes, sorted (for multilabel targets, the label indices).
+    kind : {"binary", "multiclass", "multilabel-indicator"}
+        The type of target (``"binary"`` also for a single class, as in
+        MLPClassifier).
+    loss : {"log_loss", "squared_error"}
+        The estimator's ``loss``.
+    sparse : bool
+        Whether ``y`` was a sparse indicator matrix (predictions are then CSR).
+    """
+
+    def __init__(self, classes, kind, loss, sparse=False):
+        self.classes = classes
+        self.kind = kind
+        self.loss = loss
+        self.sparse = sparse
+
+    @classmethod
+    def from_labels(cls, y, classes, loss, sparse):
+        """The targets of a first fit, from ``y`` (or from ``classes``)."""
+        kind = type_of_target(y)
+        if kind == "multilabel-indicator":
+            labels = np.arange(y.shape[1])
+            if classes is not None and not np.array_equal(
+                unique_labels(classes).astype(object), labels.astype(object)
+            ):
+                raise ValueError(
+                    f"classes={np.asarray(classes).tolist()} does not match y, a "
+                    f"label indicator matrix whose labels are {labels.tolist()}."
+                )
+            return cls(labels, kind, loss, sparse)
+        found = unique_labels(y if classes is None else classes)
+        return cls(
+            found, "multiclass" if found.shape[0] > 2 else "binary", loss, sparse
+        )
+
+    @property
+    def loss_name(self):
+        """Name of the network's loss in ``_losses.LOSSES``."""
+        return _CLASS_LOSSES.get((self.loss, self.kind), "half_squared_error")
+
+    @property
+    def n_outputs(self):
+        """Output units: one per class, or a single one for binary log-loss."""
+        if self.kind == "binary" and self.loss == "log_loss":
+            return 1
+        return self.classes.shape[0]
+
+    def fitted_attributes(self):
+        """Fitted attributes that come from the targets."""
+        return {"classes_": self.classes}
+
+    def check_same_classes(self, y):
+        """Warm start: ``y`` must hold the classes of the fitted model."""
+        classes = np.arange(y.shape[1]) if y.ndim == 2 else unique_labels(y)
+        if set(classes.tolist()) != set(self.classes.tolist()):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in "
+                f"the previous call to fit. Previously got {self.classes}, `y` has "
+                f"{classes}."
+            )
+
+    def encode(self, y, name="y"):
+        """One boolean column per output unit (``name`` is used in errors)."""
+        if self.kind == "multilabel-indicator":
+            if y.ndim != 2 or y.shape[1] != self.classes.shape[0]:
+                raise ValueError(
+                    f"{name} has {y.shape[1] if y.ndim == 2 else 1} labels per "
+                    f"sample; the model was fitted with {self.classes.shape[0]}."
+                )
+            return np.asarray(y, dtype=bool)
+        if y.ndim != 1:
+            raise ValueError(
+                f"{name} is a label indicator matrix but the model was fitted on "
+                f"{self.kind} targets."
+            )
+        indices = self.indices(y, name)
+        if self.n_outputs == 1:
+            return (indices == 1)[:, np.newaxis]
+        one_hot = np.zeros((y.shape[0], self.n_outputs), dtype=bool)
+        one_hot[np.arange(y.shape[0]), indices] = True
+        return one_hot
+
+    def indices(self, y, name="y"):
+        """Index in ``classes`` of each label of ``y``; an error for unknown ones."""
+        n_classes = self.classes.shape[0]
+        indices = np.searchsorted(self.classes, y)
+        known = (indices < n_classes) & (
+            self.classes[np.minimum(indices, n_classes - 1)] == y
+        )
+        if not known.all():
+            raise ValueError(
+                f"{name} contains labels not in classes_ {self.classes.tolist()}: "
+                f"{np.unique(y[~known]).tolist()}."
+            )
+        return indices
+
+    def stratify(self, Y):
+        """What the early-stopping split stratifies on: binary targets only,
+        as MLPClassifier (the positive column, as a column)."""
+        return Y[:, -1:] if self.kind == "binary" else None
+
+    def predicted_indices(self, outputs):
+        """Index of the predicted class (or 0/1 per label for multilabel)."""
+        if self.kind == "multilabel-indicator":
+            return (outputs > 0.5).astype(int)
+        if self.classes.shape[0] == 1:
+            return np.zeros(outputs.shape[0], dtype=int)
+        if outputs.shape[1] == 1:
+            return (outputs[:, 0] > 0.5).astype(int)
+        return outputs.argmax(axis=1)
+
+    def predict(self, outputs):
+        """Labels predicted from the outputs."""
+        predicted = self.predicted_indices(outputs)
+        if self.kind == "multilabel-indicator":
+            return sp.csr_matrix(predicted) if self.sparse else predicted
+        return self.classes[predicted]
+
+    def proba(self, outputs):
+        """Class probabilities from the outputs, in the order of ``classes``."""
+        if self.kind == "multilabel-indicator":
+            eps = np.finfo(outputs.dtype).eps
+            return np.clip(outputs, eps, 1 - eps)
+        if self.classes.shape[0] == 1:
+            return np.ones_like(outputs[:, :1])
+        if self.loss == "log_loss" and self.kind == "multiclass":
+            return outputs
+        if outputs.shape[1] == 1:
+            return np.hstack([1 - outputs, outputs])
+        totals = outputs.sum(axis=1, keepdims=True)
+        uniform = np.full_like(outputs, 1 / outputs.shape[1])
+        return np.divide(outputs, totals, out=uniform, where=totals > 0)
+
+    def correct_weight(self, outputs, Y, sample_weight):
+        """Number (total weight) of samples whose outputs predict the targets ``Y``."""
+        predicted = self.predicted_indices(outputs)
+        if self.kind == "multilabel-indicator":
+            correct = (predicted == Y).all(axis=1)
+        elif Y.shape[1] == 1:
+            correct = predicted == Y[:, 0]
+        else:
+            correct = predicted == Y.argmax(axis=1)
+        if sample_weight is None:
+            return float(np.count_nonzero(correct))
+        return float(np.dot(correct, sample_weight))
+
+    def score(self, outputs, Y, sample_weight):
+        """Accuracy of the outputs against the encoded targets ``Y``."""
+        total = Y.shape[0] if sample_weight is None else float(sample_weight.sum())
+        return self.correct_weight(outputs, Y, sample_weight) / total
+
+    def running_score(self, Y, sample_weight):
+        """An accumulator of the accuracy over an epoch's batches."""
+        return _RunningAccuracy(self)
+
+    def class_sample_weight(self, y, sample_weight, class_weight):
+        """The class weight of each sample's class.
+
+        ``"balanced"`` weighs each class ``c`` present in ``y`` by
+        ``sum(w) / (n_present_classes * sum(w[y == c]))``, with ``w`` the sample
+        weights (ones by default), so that weighting a sample by ``k`` is the
+        same as repeating it ``k`` times.
+        """
+        if self.kind == "multilabel-indicator":
+            if class_weight != "balanced":
+                raise ValueError(
+                    "class_weight must be 'balanced' or None for multilabel targets; "
+                    "weigh samples with sample_weight instead."
+                )
+            return compute_sample_weight(class_weight, y)
+        indices = self.indices(y)
+        if class_weight == "balanced":
+            totals = np.bincount(
+                indices, weights=sample_weight, minlength=self.classes.shape[0]
+            )
+            present = totals > 0
+            class_weights = np.zeros(totals.shape[0])
+            class_weights[present] = totals.sum() / (present.sum() * totals[present])
+            return class_weights[indices]
+        weights = np.array(list(class_weight.values()), dtype=float)
+        if not (np.isfinite(weights) & (weights >= 0)).all():
+            raise ValueError(
+                "class_weight must give each class a finite, non-negative "
+                f"weight; got {class_weight}."
+            )
+        unknown = set(class_weight) - set(self.classes.tolist())
+        if unknown:
+            raise ValueError(
+                f"class_weight names classes that are not in classes_ "
+                f"{self.classes.tolist()}: {sorted(unknown, key=str)}."
+            )
+        return np.array([class_weight.get(c, 1.0) for c in self.classes.tolist()])[
+            indices
+        ]
+
+
+class _RunningAccuracy:
+    """Accuracy over the batches of an epoch, each measured before its update."""
+
+    def __init__(self, targets):
+        self._targets = targets
+        self._correct = self._seen = 0.0
+
+    def add(self, outputs, Y, sample_weight):
+        self._correct += self._targets.correct_weight(outputs, Y, sample_weight)
+        self._seen += (
+            Y.shape[0] if sample_weight is None else float(sample_weight.sum())
+        )
+
+    def value(self):
+        return self._correct / self._seen
+
+
+class RealTargets:
+    """Real-valued targets, one column per output.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Number of targets per sample.
+    loss : {"squared_error", "poisson"}
+        The estimator's ``loss``.
+    """
+
+    def __init__(self, n_outputs, loss):
+        self.n_outputs = n_outputs
+        self.loss = loss
+
+    @classmethod
+    def from_values(cls, y, loss):
+        """The targets of a first fit."""
+        return cls(1 if y.ndim == 1 else y.shape[1], loss)
+
+    @property
+    def loss_name(self):
+        """Name of the network's loss in ``_losses.LOSSES``."""
+        return _REAL_LOSSES[self.loss]
+
+    def fitted_attributes(self):
+        """Fitted attributes that come from the targets (none)."""
+        return {}
+
+    def check_same_classes(self, y):
+        """Nothing to check: regression has no classes."""
+
+    def encode(self, y, name="y"):
+        """``y`` as a float matrix with one column per output."""
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if Y.shape[1] != self.n_outputs:
+            raise ValueError(
+                f"{name} has {Y.shape[1]} target(s) per sample; the model was fitted "
+                f"with {self.n_outputs}."
+            )
+        if self.loss == "poisson" and (Y < 0).any():
+            raise ValueError(
+                f"Some value(s) of {name} are negative which is not allowed for "
+                "Poisson regression."
+            )
+        return Y
+
+    def stratify(self, Y):
+        """The early-stopping split of real targets is not stratified."""
+        return None
+
+    def predict(self, outputs):
+        """The outputs themselves (a vector for a single target)."""
+        return outputs.ravel() if outputs.shape[1] == 1 else outputs
+
+    def score(self, outputs, Y, sample_weight):
+        """R² of the outputs (NaN if any is not finite), as MLPRegressor scores."""
+        if not np.isfinite(outputs).all():
+            return np.nan
+        return float(r2_score(Y, outputs, sample_weight=sample_weight))
+
+    def running_score(self, Y, sample_weight):
+        """An accumulator of the R² over an epoch's batches."""
+        return _RunningR2(Y, sample_weight)
+
+
+class _RunningR2:
+    """R² over the batches of an epoch, each batch predicted before its update.
+
+    The total sum of squares is that of the epoch's training targets, computed
+    once; the residual sums of squares are added up batch by batch. Like
+    ``r2_score``, a constant target scores 1 when predicted exactly, else 0,
+    and several targets average their R².
+    """
+
+    def __init__(self, Y, sample_weight):
+        weights = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+        mean = np.average(Y, weights=weights, axis=0)
+        self._total = weights @ (Y - mean) ** 2
+        self._residual = np.zeros_like(self._total)
+
+    def add(self, outputs, Y, sample_weight):
+        squares = (Y - outputs) ** 2
+        self._residual += (
+            squares.sum(axis=0) if sample_weight is None else sample_weight @ squares
+        )
+
+    def value(self):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r2 = np.where(
+                self._total > 0,
+                1 - self._residual / self._total,
+                np.where(self._residual == 0, 1.0, 0.0),
+            )
+        return float(r2.mean())
