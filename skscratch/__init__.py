@@ -8,11 +8,13 @@ from ._plotting import (
     PredictionDisplay,
     TrainingHistoryDisplay,
 )
+from ._regressor import ScratchMLPRegressor
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ScratchMLPClassifier",
+    "ScratchMLPRegressor",
     "check_gradients",
     "HiddenWeightsDisplay",
     "OutputWeightsDisplay",

@@ -34,6 +34,169 @@ from ._state import TrainingState
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
+SHARED_PARAMETERS = """\
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer.
+
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        Activation function of the hidden layers.
+
+    solver : {"lbfgs", "sgd", "adam"}, default="adam"
+        Weight optimisation: L-BFGS (``scipy.optimize.minimize`` on the
+        from-scratch objective and gradient), stochastic gradient descent, or Adam.
+
+    alpha : float, default=0.0001
+        Strength of the L2 penalty; the penalty is divided by the sum of the
+        sample weights (the number of samples) when added to the loss.
+
+    batch_size : int or "auto", default="auto"
+        Size of mini-batches for the stochastic solvers; ``"auto"`` is
+        ``min(200, n_samples)``. Ignored by L-BFGS.
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Learning-rate schedule of ``solver="sgd"``: constant; divided by
+        ``(t + 1) ** power_t`` after each epoch, with ``t`` the number of
+        samples seen; or divided by 5 each time more than ``n_iter_no_change``
+        consecutive epochs fail to improve by ``tol``.
+
+    learning_rate_init : float, default=0.001
+        Initial learning rate of the stochastic solvers.
+
+    power_t : float, default=0.5
+        Exponent of the ``"invscaling"`` schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or iterations (L-BFGS).
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples at each epoch (stochastic solvers).
+
+    random_state : int, RandomState instance or None, default=None
+        Controls the initial weights, the early-stopping split and the shuffles.
+        Pass an int for reproducible results: the same int gives the same model,
+        bit for bit.
+
+    tol : float, default=1e-4
+        Training stops (or the adaptive learning rate is decreased) when the loss
+        or validation score fails to improve by ``tol`` for more than
+        ``n_iter_no_change`` consecutive epochs. For L-BFGS, the gradient
+        tolerance ``gtol``.
+
+    verbose : bool, default=False
+        Print one line per epoch: training loss, and the validation loss and
+        score when there is validation data.
+
+    warm_start : bool, default=False
+        Start from the previous solution when ``fit`` is called again.
+
+    momentum : float, default=0.9
+        Momentum of ``solver="sgd"``, in ``[0, 1]``.
+
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum with ``solver="sgd"``.
+
+    early_stopping : bool, default=False
+        Stop when the validation score stops improving, and keep the weights of
+        the best epoch (with ``warm_start``, the best epoch of all the calls
+        since early stopping was last turned on). The validation data is
+        ``X_val``, ``y_val`` if given to :meth:`fit`, otherwise a
+        ``validation_fraction`` of the training data, drawn as scikit-learn's
+        MLP estimators draw it (stratified for binary classification only).
+        Stochastic solvers only.
+
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out for early stopping, in
+        ``[0, 1)``; early stopping without ``X_val`` needs it above 0.
+
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first-moment estimate, in ``[0, 1)``.
+
+    beta_2 : float, default=0.999
+        Decay rate of Adam's second-moment estimate, in ``[0, 1)``.
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+
+    n_iter_no_change : int, default=10
+        Training stops after more than ``n_iter_no_change`` consecutive epochs
+        without improvement by ``tol``.
+
+    max_fun : int, default=15000
+        Maximum number of objective evaluations of L-BFGS.
+
+    init : {"glorot_uniform", "uniform"} or callable, default="glorot_uniform"
+        Initial weights. ``"glorot_uniform"`` draws exactly what scikit-learn's
+        MLP estimators draw. ``"uniform"`` draws weights and biases from
+        ``U[0, 1)`` neuron by neuron, bias last, as the teaching notebook does.
+        A callable
+        ``init(fan_in, fan_out, random_state)`` returning ``(coef, intercept)``
+        of shapes ``(fan_in, fan_out)`` and ``(fan_out,)`` is called for each
+        layer in turn: a way to start from given weights.
+
+"""
+
+SHARED_ATTRIBUTES = """\
+    loss_ : float
+        The training objective (loss plus L2 penalty) at the last epoch.
+
+    best_loss_ : float or None
+        The lowest training objective seen; ``None`` with early stopping.
+
+    loss_curve_ : list of float
+        The training objective at each epoch (each L-BFGS iteration; unlike
+        scikit-learn's MLP estimators, which record no curve for L-BFGS).
+
+    validation_scores_ : list of float or None
+        The score (:meth:`score`) on the validation data at each epoch;
+        ``None`` when there is no validation data.
+
+    best_validation_score_ : float or None
+        Best validation score with early stopping, otherwise ``None``.
+
+    t_ : int
+        Number of training samples seen by the stochastic solver.
+
+    coefs_ : list of ndarray
+        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when they are all strings.
+
+    n_iter_ : int
+        Number of epochs (L-BFGS iterations) run by the last call to fit, or 1
+        after a call to partial_fit.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of output units.
+
+    history_ : History
+        One record per epoch (per L-BFGS iteration): ``epoch``, ``train_loss``,
+        ``train_score``, ``valid_loss`` and ``valid_score`` (with validation
+        data; the scores are those of :meth:`score`), ``learning_rate`` and
+        ``duration``. Read a column with
+        ``history_[:, "train_loss"]``.
+
+"""
+
+
+def with_shared_docs(cls):
+    """Fill the parameters and attributes both estimators share into ``cls``'s
+    docstring, where it has the lines ``{shared_parameters}`` and
+    ``{shared_attributes}``."""
+    cls.__doc__ = cls.__doc__.replace(
+        "    {shared_parameters}\n", SHARED_PARAMETERS
+    ).replace("    {shared_attributes}\n", SHARED_ATTRIBUTES)
+    return cls
+
 
 def validate_quietly(estimator, *args, **kwargs):
     """scikit-learn's ``validate_data``, without a spurious overflow warning.

@@ -17,7 +17,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_array, column_or_1d
 
-from ._base import BaseScratchMLP, keeps_model_on_error
+from ._base import BaseScratchMLP, keeps_model_on_error, with_shared_docs
 from ._targets import ClassTargets
 
 
@@ -31,6 +31,7 @@ def classification_targets(y):
     return y
 
 
+@with_shared_docs
 class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     """Multilayer perceptron classifier with backpropagation written from scratch.
 
@@ -48,95 +49,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
 
     Parameters
     ----------
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
-        The ith element is the number of neurons in the ith hidden layer.
-
-    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
-        Activation function of the hidden layers.
-
-    solver : {"lbfgs", "sgd", "adam"}, default="adam"
-        Weight optimisation: L-BFGS (``scipy.optimize.minimize`` on the
-        from-scratch objective and gradient), stochastic gradient descent, or Adam.
-
-    alpha : float, default=0.0001
-        Strength of the L2 penalty; the penalty is divided by the sum of the
-        sample weights (the number of samples) when added to the loss.
-
-    batch_size : int or "auto", default="auto"
-        Size of mini-batches for the stochastic solvers; ``"auto"`` is
-        ``min(200, n_samples)``. Ignored by L-BFGS.
-
-    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Learning-rate schedule of ``solver="sgd"``: constant; divided by
-        ``(t + 1) ** power_t`` after each epoch, with ``t`` the number of
-        samples seen; or divided by 5 each time more than ``n_iter_no_change``
-        consecutive epochs fail to improve by ``tol``.
-
-    learning_rate_init : float, default=0.001
-        Initial learning rate of the stochastic solvers.
-
-    power_t : float, default=0.5
-        Exponent of the ``"invscaling"`` schedule.
-
-    max_iter : int, default=200
-        Maximum number of epochs (stochastic solvers) or iterations (L-BFGS).
-
-    shuffle : bool, default=True
-        Whether to shuffle the samples at each epoch (stochastic solvers).
-
-    random_state : int, RandomState instance or None, default=None
-        Controls the initial weights, the early-stopping split and the shuffles.
-        Pass an int for reproducible results: the same int gives the same model,
-        bit for bit.
-
-    tol : float, default=1e-4
-        Training stops (or the adaptive learning rate is decreased) when the loss
-        or validation score fails to improve by ``tol`` for more than
-        ``n_iter_no_change`` consecutive epochs. For L-BFGS, the gradient
-        tolerance ``gtol``.
-
-    verbose : bool, default=False
-        Print one line per epoch: training loss, and the validation loss and
-        score when there is validation data.
-
-    warm_start : bool, default=False
-        Start from the previous solution when ``fit`` is called again.
-
-    momentum : float, default=0.9
-        Momentum of ``solver="sgd"``, in ``[0, 1]``.
-
-    nesterovs_momentum : bool, default=True
-        Use Nesterov's momentum with ``solver="sgd"``.
-
-    early_stopping : bool, default=False
-        Stop when the validation score stops improving, and keep the weights of
-        the best epoch (with ``warm_start``, the best epoch of all the calls
-        since early stopping was last turned on). The validation data is
-        ``X_val``, ``y_val`` if given to :meth:`fit`, otherwise a
-        ``validation_fraction`` of the training data, drawn as MLPClassifier
-        draws it (stratified for binary targets only).
-        Stochastic solvers only.
-
-    validation_fraction : float, default=0.1
-        Fraction of the training data held out for early stopping, in
-        ``[0, 1)``; early stopping without ``X_val`` needs it above 0.
-
-    beta_1 : float, default=0.9
-        Decay rate of Adam's first-moment estimate, in ``[0, 1)``.
-
-    beta_2 : float, default=0.999
-        Decay rate of Adam's second-moment estimate, in ``[0, 1)``.
-
-    epsilon : float, default=1e-8
-        Adam's numerical-stability constant.
-
-    n_iter_no_change : int, default=10
-        Training stops after more than ``n_iter_no_change`` consecutive epochs
-        without improvement by ``tol``.
-
-    max_fun : int, default=15000
-        Maximum number of objective evaluations of L-BFGS.
-
+    {shared_parameters}
     loss : {"log_loss", "squared_error"}, default="log_loss"
         ``"log_loss"``: cross-entropy with a softmax output for multiclass
         targets and logistic outputs for binary and multilabel targets, as
@@ -145,14 +58,6 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         error; :meth:`predict_proba` then divides each row of outputs by its sum
         so that it sums to 1 (for multilabel targets the outputs are clipped to
         ``[eps, 1 - eps]``, as for ``"log_loss"``).
-
-    init : {"glorot_uniform", "uniform"} or callable, default="glorot_uniform"
-        Initial weights. ``"glorot_uniform"`` draws exactly what MLPClassifier
-        draws. ``"uniform"`` draws weights and biases from ``U[0, 1)`` neuron by
-        neuron, bias last, as the notebook does. A callable
-        ``init(fan_in, fan_out, random_state)`` returning ``(coef, intercept)``
-        of shapes ``(fan_in, fan_out)`` and ``(fan_out,)`` is called for each
-        layer in turn: a way to start from given weights.
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes (finite and non-negative; a class left out
@@ -170,57 +75,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     classes_ : ndarray of shape (n_classes,)
         Class labels (for multilabel targets, the label indices).
 
-    loss_ : float
-        The training objective (loss plus L2 penalty) at the last epoch.
-
-    best_loss_ : float or None
-        The lowest training objective seen; ``None`` with early stopping.
-
-    loss_curve_ : list of float
-        The training objective at each epoch (each L-BFGS iteration; unlike
-        MLPClassifier, which records no curve for L-BFGS).
-
-    validation_scores_ : list of float or None
-        Accuracy on the validation data at each epoch; ``None`` when there is
-        no validation data.
-
-    best_validation_score_ : float or None
-        Best validation accuracy with early stopping, otherwise ``None``.
-
-    t_ : int
-        Number of training samples seen by the stochastic solver.
-
-    coefs_ : list of ndarray
-        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``.
-
-    intercepts_ : list of ndarray
-        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
-
-    n_features_in_ : int
-        Number of features seen during :term:`fit`.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`, when they are all strings.
-
-    n_iter_ : int
-        Number of epochs (L-BFGS iterations) run by the last call to fit, or 1
-        after a call to partial_fit.
-
-    n_layers_ : int
-        Number of layers, input and output included.
-
-    n_outputs_ : int
-        Number of output units.
-
     out_activation_ : str
         Name of the output activation (``"softmax"`` or ``"logistic"``).
 
-    history_ : History
-        One record per epoch (per L-BFGS iteration): ``epoch``, ``train_loss``,
-        ``train_score``, ``valid_loss`` and ``valid_score`` (with validation
-        data), ``learning_rate`` and ``duration``. Read a column with
-        ``history_[:, "train_loss"]``.
-
+    {shared_attributes}
     See Also
     --------
     sklearn.neural_network.MLPClassifier : scikit-learn's multilayer perceptron.

@@ -21,42 +21,11 @@ from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
 from skscratch import ScratchMLPClassifier
 from skscratch._optimizers import SGD
 
-RTOL = 1e-10
-ATOL = 1e-13
+from .assertions import ATOL, RTOL, assert_twins, fit_twins
 
 
 def fit_both(X, y, sample_weight=None, **params):
-    params.setdefault("random_state", 0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        theirs = MLPClassifier(**params).fit(X, y, sample_weight=sample_weight)
-        ours = ScratchMLPClassifier(**params).fit(X, y, sample_weight=sample_weight)
-    return theirs, ours
-
-
-def assert_twins(theirs, ours, X, rtol=RTOL, atol=ATOL):
-    assert ours.n_iter_ == theirs.n_iter_
-    assert ours.n_layers_ == theirs.n_layers_
-    assert ours.n_outputs_ == theirs.n_outputs_
-    assert ours.out_activation_ == theirs.out_activation_
-    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
-    for mine, ref in zip(
-        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
-    ):
-        assert mine.dtype == ref.dtype
-        assert_allclose(mine, ref, rtol=rtol, atol=atol)
-    if hasattr(theirs, "loss_curve_"):
-        assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=rtol, atol=atol)
-        assert ours.t_ == theirs.t_
-    assert_allclose(ours.loss_, theirs.loss_, rtol=rtol, atol=atol)
-    assert_allclose(
-        ours.predict_proba(X), theirs.predict_proba(X), rtol=rtol, atol=atol
-    )
-    predicted, expected = ours.predict(X), theirs.predict(X)
-    assert sp.issparse(predicted) == sp.issparse(expected)
-    if sp.issparse(expected):
-        predicted, expected = predicted.toarray(), expected.toarray()
-    np.testing.assert_array_equal(predicted, expected)
+    return fit_twins(MLPClassifier, ScratchMLPClassifier, X, y, sample_weight, **params)
 
 
 SGD_VARIANTS = {
