@@ -5,6 +5,7 @@ What is particular to real-valued targets lives here and in
 are shared with the classifier in :mod:`skscratch._base`.
 """
 
+import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -224,14 +225,20 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
 
     # ------------------------------------------------------------ targets
 
-    def _check_y(self, y):
+    def _check_y(self, y, name="y"):
+        numeric = y.dtype.kind in "biuf"
+        y = check_array(
+            y,
+            ensure_2d=False,
+            dtype=None if numeric else np.float64,  # strings must read as numbers
+            input_name=name,
+        )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return y
 
     def _check_y_val(self, y_val, targets):
-        y_val = check_array(y_val, ensure_2d=False, dtype="numeric", input_name="y_val")
-        return self._check_y(y_val)
+        return self._check_y(np.asarray(y_val), name="y_val")
 
     def _targets_from(self, y, classes, sparse):
         return RealTargets.from_values(y, self.loss)

@@ -279,7 +279,8 @@ class RealTargets:
 
     def encode(self, y, name="y"):
         """``y`` as a float matrix with one column per output."""
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        Y = np.asarray(y, dtype=np.result_type(y.dtype, np.float32))
+        Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y
         if Y.shape[1] != self.n_outputs:
             raise ValueError(
                 f"{name} has {Y.shape[1]} target(s) per sample; the model was fitted "
