@@ -133,58 +133,13 @@ def fit_stochastic(problem, state, listeners, settings, rng, incremental):
     incremental : bool
         ``partial_fit``: one epoch, keep the optimizer.
     """
-    params = FlatParameters.copy_of(state.coefs_, state.intercepts_)
-    state.coefs_, state.intercepts_ = params.coefs, params.intercepts
-    grads = params.empty_like()
-    optimizer_before = state._optimizer  # the fitted model's: left unchanged
-    if optimizer_before is None:
-        state._optimizer = make_optimizer(settings, params.vector)
-    else:
-        state._optimizer = copy.deepcopy(optimizer_before)
-    n_samples = problem.n_training_rows
-    batch_size = _batch_size(settings.batch_size, n_samples)
-    order = np.arange(n_samples)
-    state.n_iter_ = 0
-    checkpoint = EpochCheckpoint(state, params.vector, optimizer_before)
+    loop = _StochasticLoop(problem, state, settings, rng)
+    checkpoint = EpochCheckpoint(state, loop.params.vector, loop.optimizer_before)
     try:
         for _ in range(settings.max_iter):
-            start_time = time.perf_counter()
-            if settings.shuffle:
-                rng.shuffle(order)  # in place; as MLPClassifier's shuffle(order)
-            train_loss, train_score = _run_epoch(
-                problem,
-                state,
-                params,
-                grads,
-                problem.epoch_rows(order, settings.shuffle),
-                batch_size,
-            )
-            state.n_iter_ += 1
-            state.t_ += n_samples
-            state.loss_ = train_loss
-            diverged = divergence(train_loss, params.vector, state._optimizer)
-            if diverged:
-                _check_fallback_on_divergence(state, diverged, settings.early_stopping)
-            record = {
-                "epoch": len(state.history_) + 1,
-                "train_loss": train_loss,
-                "train_score": train_score,
-                **problem.validation_record(state.coefs_, state.intercepts_),
-                "learning_rate": state._optimizer.learning_rate,
-                "duration": time.perf_counter() - start_time,
-            }
-            state._optimizer.end_epoch(state.t_)
-            stop = _notify(listeners, state, record)
+            stop = loop.epoch(listeners)
             checkpoint.save()
-            if diverged:
-                warn(
-                    f"Training diverged at epoch {state.n_iter_}: the weights of the "
-                    "best validation score "
-                    f"({state.best_validation_score_:.6g}) are kept. Lower the "
-                    "learning rate, or scale the input data.",
-                    ConvergenceWarning,
-                )
-            if stop or diverged or incremental:
+            if stop or incremental:
                 break
             if state.n_iter_ == settings.max_iter:
                 warn(
@@ -199,6 +154,103 @@ def fit_stochastic(problem, state, listeners, settings, rng, incremental):
         state.coefs_, state.intercepts_ = state._best_coefs, state._best_intercepts
 
 
+class _StochasticLoop:
+    """The buffers of a stochastic fit and one epoch of it.
+
+    The weights are copied into one flat vector (``coefs_`` and
+    ``intercepts_`` of the state become views of it) and the gradient gets a
+    vector of its own, both allocated once for the whole fit. The optimizer is
+    a copy of the fitted model's (``partial_fit``) or a new one.
+    """
+
+    def __init__(self, problem, state, settings, rng):
+        self.problem, self.state, self.settings, self.rng = (
+            problem,
+            state,
+            settings,
+            rng,
+        )
+        self.params = FlatParameters.copy_of(state.coefs_, state.intercepts_)
+        state.coefs_, state.intercepts_ = self.params.coefs, self.params.intercepts
+        self.grads = self.params.empty_like()
+        self.optimizer_before = state._optimizer  # the fitted model's: unchanged
+        if self.optimizer_before is None:
+            state._optimizer = make_optimizer(settings, self.params.vector)
+        else:
+            state._optimizer = copy.deepcopy(self.optimizer_before)
+        self.n_samples = problem.n_training_rows
+        self.batch_size = _batch_size(settings.batch_size, self.n_samples)
+        self.order = np.arange(self.n_samples)
+        self.training_targets = problem.training_targets()
+        state.n_iter_ = 0
+
+    def epoch(self, listeners):
+        """Train one epoch and hand its record to the listeners; True to stop."""
+        state, settings = self.state, self.settings
+        start_time = time.perf_counter()
+        if settings.shuffle:
+            self.rng.shuffle(self.order)  # in place, as MLPClassifier's shuffle
+        train_loss, train_score = self._run_epoch(
+            self.problem.epoch_rows(self.order, settings.shuffle)
+        )
+        state.n_iter_ += 1
+        state.t_ += self.n_samples
+        state.loss_ = train_loss
+        diverged = divergence(train_loss, self.params.vector, state._optimizer)
+        if diverged:
+            _check_fallback_on_divergence(state, diverged, settings.early_stopping)
+        record = {
+            "epoch": len(state.history_) + 1,
+            "train_loss": train_loss,
+            "train_score": train_score,
+            **self.problem.validation_record(state.coefs_, state.intercepts_),
+            "learning_rate": state._optimizer.learning_rate,
+            "duration": time.perf_counter() - start_time,
+        }
+        state._optimizer.end_epoch(state.t_)
+        stop = _notify(listeners, state, record)
+        if diverged:
+            warn(
+                f"Training diverged at epoch {state.n_iter_}: the weights of the "
+                f"best validation score ({state.best_validation_score_:.6g}) are "
+                "kept. Lower the learning rate, or scale the input data.",
+                ConvergenceWarning,
+            )
+        return stop or bool(diverged)
+
+    def _run_epoch(self, rows):
+        """One pass over ``X[rows]`` in mini-batches; returns (mean loss, score).
+
+        ``rows=None`` takes every row in order, in batches that are views of X.
+        The score is measured on each batch before its update, weighted by the
+        sample weights. A batch whose weights are all zero carries nothing to
+        learn: it is skipped and adds zero to the loss.
+        """
+        problem, state = self.problem, self.state
+        X, Y, sample_weight = problem.X, problem.Y, problem.sample_weight
+        score = problem.targets.running_score(*self.training_targets)
+        accumulated_loss = 0.0
+        for start in range(0, self.n_samples, self.batch_size):
+            stop = min(start + self.batch_size, self.n_samples)
+            batch = slice(start, stop) if rows is None else rows[start:stop]
+            batch_weight = None if sample_weight is None else sample_weight[batch]
+            if batch_weight is not None and not batch_weight.any():
+                continue
+            Y_batch = Y[batch]
+            objective, _, _, activations = problem.objective_and_gradients(
+                state.coefs_,
+                state.intercepts_,
+                X[batch],
+                Y_batch,
+                batch_weight,
+                out=(self.grads.coefs, self.grads.intercepts),
+            )
+            score.add(activations[-1], Y_batch, batch_weight)
+            state._optimizer.step([self.params.vector], [self.grads.vector])
+            accumulated_loss += objective * (stop - start)
+        return accumulated_loss / self.n_samples, score.value()
+
+
 def _batch_size(batch_size, n_samples):
     if batch_size == "auto":
         return min(200, n_samples)
@@ -211,92 +263,21 @@ def _batch_size(batch_size, n_samples):
     return int(np.clip(batch_size, 1, n_samples))
 
 
-def _run_epoch(problem, state, params, grads, rows, batch_size):
-    """One pass over ``X[rows]`` in mini-batches; returns (mean loss, score).
-
-    ``rows=None`` takes every row in order, in batches that are views of X.
-    The score is measured on each batch before its update, weighted by the
-    sample weights. A batch whose weights are all zero carries nothing to
-    learn: it is skipped and adds zero to the loss.
-    """
-    X, Y, sample_weight = problem.X, problem.Y, problem.sample_weight
-    n_samples = problem.n_training_rows
-    score = problem.targets.running_score(*problem.training_targets())
-    accumulated_loss = 0.0
-    for start in range(0, n_samples, batch_size):
-        stop = min(start + batch_size, n_samples)
-        batch = slice(start, stop) if rows is None else rows[start:stop]
-        batch_weight = None if sample_weight is None else sample_weight[batch]
-        if batch_weight is not None and not batch_weight.any():
-            continue
-        Y_batch = Y[batch]
-        objective, _, _, activations = problem.objective_and_gradients(
-            state.coefs_,
-            state.intercepts_,
-            X[batch],
-            Y_batch,
-            batch_weight,
-            out=(grads.coefs, grads.intercepts),
-        )
-        score.add(activations[-1], Y_batch, batch_weight)
-        state._optimizer.step([params.vector], [grads.vector])
-        accumulated_loss += objective * (stop - start)
-    return accumulated_loss / n_samples, score.value()
-
-
 def fit_lbfgs(problem, state, listeners, settings, rng=None, incremental=False):
     """Minimise the objective with scipy's L-BFGS-B, one record per iteration.
 
     Parameters are those of :func:`fit_stochastic` (``rng`` and ``incremental``
-    are unused: L-BFGS draws nothing and has no ``partial_fit``).
+    are unused: L-BFGS draws nothing and has no ``partial_fit``). A listener
+    asking to stop ends the minimisation after that iteration.
     """
-    params = FlatParameters.copy_of(state.coefs_, state.intercepts_)
-    state.coefs_, state.intercepts_ = params.coefs, params.intercepts
-    X, Y, sample_weight = problem.X, problem.Y, problem.sample_weight
-    last_evaluation = {}
-
-    def objective(vector):
-        coefs, intercepts = params.unpacked(vector)
-        value, coef_grads, intercept_grads, activations = (
-            problem.objective_and_gradients(coefs, intercepts, X, Y, sample_weight)
-        )
-        last_evaluation.update(vector=vector.copy(), outputs=activations[-1])
-        return value, pack(coef_grads + intercept_grads)
-
-    state.n_iter_ = 0
-    checkpoint = EpochCheckpoint(state, params.vector)
-    clock = {"start": time.perf_counter()}
-
-    def end_of_iteration(intermediate_result):
-        np.copyto(params.vector, intermediate_result.x)
-        same_point = np.array_equal(
-            last_evaluation.get("vector"), intermediate_result.x
-        )
-        record = {
-            "epoch": len(state.history_) + 1,
-            "train_loss": float(intermediate_result.fun),
-            "train_score": (
-                problem.targets.score(last_evaluation["outputs"], Y, sample_weight)
-                if same_point
-                else None
-            ),
-            **problem.validation_record(state.coefs_, state.intercepts_),
-            "learning_rate": None,
-        }
-        now = time.perf_counter()
-        record["duration"] = now - clock["start"]
-        clock["start"] = now
-        state.n_iter_ += 1
-        _notify(listeners, state, record)
-        checkpoint.save()
-
+    run = _LbfgsIterations(problem, state, listeners)
     try:
         result = scipy.optimize.minimize(
-            objective,
-            params.vector.astype(np.float64),  # scipy works in float64
+            run.objective,
+            run.params.vector.astype(np.float64),  # scipy works in float64
             method="L-BFGS-B",
             jac=True,
-            callback=end_of_iteration,
+            callback=run.end_of_iteration,
             options={
                 "maxfun": settings.max_fun,
                 "maxiter": settings.max_iter,
@@ -304,17 +285,17 @@ def fit_lbfgs(problem, state, listeners, settings, rng=None, incremental=False):
             },
         )
     except KeyboardInterrupt:
-        checkpoint.restore()
+        run.checkpoint.restore()
         warn("Training interrupted by user.", UserWarning)
         state.loss_ = state.loss_curve_[-1] if state.loss_curve_ else np.nan
-        final = params.vector
+        final = run.params.vector
     else:
         final = result.x
         state.n_iter_ = min(result.nit, settings.max_iter)
         state.loss_ = float(result.fun)
         if not np.isfinite(state.loss_):
             raise Diverged(DIVERGED_MESSAGE.format(detail=f"loss {state.loss_}"))
-        if result.status != 0:
+        if result.status != 0 and not run.stopped:
             warn(
                 f"lbfgs failed to converge after {state.n_iter_} iteration(s) "
                 f"(status={result.status}):\n{result.message}\n\n"
@@ -322,8 +303,67 @@ def fit_lbfgs(problem, state, listeners, settings, rng=None, incremental=False):
                 f"(max_iter={settings.max_iter}).",
                 ConvergenceWarning,
             )
-    state.coefs_, state.intercepts_ = params.unpacked(final)
+    state.coefs_, state.intercepts_ = run.params.unpacked(final)
     state.best_loss_ = min(state.loss_curve_, default=state.loss_)
+
+
+class _LbfgsIterations:
+    """The objective L-BFGS minimises, and what happens after each iteration.
+
+    The weights of the last completed iteration are kept, in the model's
+    dtype, in a flat vector that the state's ``coefs_`` and ``intercepts_``
+    view, for the records and for an interrupt to go back to.
+    """
+
+    def __init__(self, problem, state, listeners):
+        self.problem, self.state, self.listeners = problem, state, listeners
+        self.params = FlatParameters.copy_of(state.coefs_, state.intercepts_)
+        state.coefs_, state.intercepts_ = self.params.coefs, self.params.intercepts
+        state.n_iter_ = 0
+        self.checkpoint = EpochCheckpoint(state, self.params.vector)
+        self.stopped = False
+        self._last_evaluation = {}
+        self._clock = time.perf_counter()
+
+    def objective(self, vector):
+        """The objective at ``vector`` and its gradient, as a flat vector."""
+        problem = self.problem
+        coefs, intercepts = self.params.unpacked(vector)
+        value, coef_grads, intercept_grads, activations = (
+            problem.objective_and_gradients(
+                coefs, intercepts, problem.X, problem.Y, problem.sample_weight
+            )
+        )
+        self._last_evaluation = {"vector": vector.copy(), "outputs": activations[-1]}
+        return value, pack(coef_grads + intercept_grads)
+
+    def end_of_iteration(self, intermediate_result):
+        """Record the iteration; raise StopIteration if a listener asks to stop."""
+        problem, state = self.problem, self.state
+        np.copyto(self.params.vector, intermediate_result.x)
+        evaluated_here = np.array_equal(
+            self._last_evaluation.get("vector"), intermediate_result.x
+        )
+        record = {
+            "epoch": len(state.history_) + 1,
+            "train_loss": float(intermediate_result.fun),
+            "train_score": (
+                problem.targets.score(
+                    self._last_evaluation["outputs"], problem.Y, problem.sample_weight
+                )
+                if evaluated_here
+                else None
+            ),
+            **problem.validation_record(state.coefs_, state.intercepts_),
+            "learning_rate": None,
+        }
+        now = time.perf_counter()
+        record["duration"], self._clock = now - self._clock, now
+        state.n_iter_ += 1
+        self.stopped = _notify(self.listeners, state, record)
+        self.checkpoint.save()
+        if self.stopped:
+            raise StopIteration
 
 
 SOLVERS = {"sgd": fit_stochastic, "adam": fit_stochastic, "lbfgs": fit_lbfgs}
