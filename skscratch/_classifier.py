@@ -37,6 +37,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._activations import HIDDEN_ACTIVATIONS
 from ._history import History
 from ._losses import LOSSES, mean_loss
 from ._network import forward, initialize_parameters, objective_and_gradients
@@ -193,8 +194,14 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of neurons in the ith hidden layer.
 
-    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
-        Activation function of the hidden layers.
+    activation : {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu", \
+            "softplus", "gelu", "silu"}, default="relu"
+        Activation function of the hidden layers. The first four are
+        MLPClassifier's; ``"leaky_relu"`` (slope 0.01 below zero), ``"elu"``
+        (``exp(z) - 1`` below zero), ``"softplus"`` (``log(1 + exp(z))``),
+        ``"gelu"`` (exact, ``z Phi(z)``) and ``"silu"`` (``z / (1 + exp(-z))``)
+        are additions. Each sets the Glorot factor of ``init="glorot_uniform"``;
+        :ref:`backpropagation` tabulates every formula, derivative and factor.
 
     solver : {"lbfgs", "sgd", "adam"}, default="adam"
         Weight optimisation: L-BFGS (``scipy.optimize.minimize`` on the
@@ -395,7 +402,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [

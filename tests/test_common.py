@@ -11,6 +11,8 @@ CONFIGURATIONS = [
     ScratchMLPClassifier(loss="squared_error"),
     ScratchMLPClassifier(class_weight="balanced"),
     ScratchMLPClassifier(activation="tanh", hidden_layer_sizes=(16, 8)),
+    ScratchMLPClassifier(activation="gelu", hidden_layer_sizes=(16, 8)),
+    ScratchMLPClassifier(activation="leaky_relu", solver="sgd"),
 ]
 
 
