@@ -38,8 +38,14 @@ SHARED_PARAMETERS = """\
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of neurons in the ith hidden layer.
 
-    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
-        Activation function of the hidden layers.
+    activation : {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu", \
+            "softplus", "gelu", "silu"}, default="relu"
+        Activation function of the hidden layers. The first four are
+        scikit-learn's; ``"leaky_relu"`` (slope 0.01 below zero), ``"elu"``
+        (``exp(z) - 1`` below zero), ``"softplus"`` (``log(1 + exp(z))``),
+        ``"gelu"`` (exact, ``z Phi(z)``) and ``"silu"`` (``z / (1 + exp(-z))``)
+        are additions. Each sets the Glorot factor of ``init="glorot_uniform"``;
+        :ref:`backpropagation` tabulates every formula, derivative and factor.
 
     solver : {"lbfgs", "sgd", "adam"}, default="adam"
         Weight optimisation: L-BFGS (``scipy.optimize.minimize`` on the

@@ -46,7 +46,8 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
         Units per layer, input and output layers included.
     init : {"glorot_uniform", "uniform"} or callable
         ``"glorot_uniform"``: ``U(-r, r)`` with ``r = sqrt(k / (fan_in + fan_out))``,
-        ``k = 2`` for the logistic activation and ``6`` otherwise (Glorot & Bengio,
+        ``k`` the activation's ``glorot_factor`` (2 for the logistic activation
+        and 6 for identity, tanh and relu, as in scikit-learn; Glorot & Bengio,
         2010); weights of a layer are drawn before its biases, layer by layer, in
         the same order as scikit-learn's ``MLPClassifier``.
         ``"uniform"``: ``U[0, 1)`` for weights and biases, drawn neuron by neuron
@@ -69,7 +70,7 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
     coefs, intercepts = [], []
     for fan_in, fan_out in pairwise(layer_units):
         if init == "glorot_uniform":
-            factor = 2.0 if hidden_activation == "logistic" else 6.0
+            factor = HIDDEN_ACTIVATIONS[hidden_activation].glorot_factor
             bound = np.sqrt(factor / (fan_in + fan_out))
             coef = random_state.uniform(-bound, bound, (fan_in, fan_out))
             intercept = random_state.uniform(-bound, bound, fan_out)
@@ -95,7 +96,9 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
     return coefs, intercepts
 
 
-def forward(coefs, intercepts, X, hidden_activation, output_activation):
+def forward(
+    coefs, intercepts, X, hidden_activation, output_activation, pre_activations=None
+):
     """Propagate ``X`` through the network.
 
     Parameters
@@ -104,15 +107,31 @@ def forward(coefs, intercepts, X, hidden_activation, output_activation):
         Weights ``W^l`` and biases ``b^l`` of each layer.
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         Input batch ``a^0``.
-    hidden_activation : {"identity", "logistic", "tanh", "relu"}
-        Activation ``f`` of the hidden layers.
+    hidden_activation : str
+        Name of the activation ``f`` of the hidden layers, a key of
+        ``HIDDEN_ACTIVATIONS``.
     output_activation : {"logistic", "softmax"}
         Activation ``f_L`` of the output layer.
+    pre_activations : list, default=None
+        When given, ``z^1, ..., z^{L-1}`` of the hidden layers are appended to
+        it, for :func:`backward` with an activation whose derivative is
+        written with ``z``. Otherwise each ``a^l = f(z^l)`` is computed into
+        ``z^l``'s memory.
 
     Returns
     -------
     activations : list of ndarray
         ``[a^0, a^1, ..., a^L]``: the input followed by every layer's output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W, b = np.array([[1.0, -1.0]]), np.zeros(2)
+    >>> kept = []
+    >>> forward([W, W.T], [b, b[:1]], np.array([[2.0]]), "relu", "logistic", kept)
+    [array([[2.]]), array([[2., 0.]]), array([[0.88079708]])]
+    >>> kept
+    [array([[ 2., -2.]])]
     """
     f = HIDDEN_ACTIVATIONS[hidden_activation].function
     f_out = OUTPUT_ACTIVATIONS[output_activation]
@@ -121,7 +140,13 @@ def forward(coefs, intercepts, X, hidden_activation, output_activation):
     for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         z = activations[-1] @ W
         z += b  # z^l = a^{l-1} W^l + b^l
-        activations.append(f_out(z) if layer == last else f(z, out=z))  # a^l = f(z^l)
+        if layer == last:
+            activations.append(f_out(z))  # a^L = f_L(z^L)
+        elif pre_activations is None:
+            activations.append(f(z, out=z))  # a^l = f(z^l), into z^l's memory
+        else:
+            pre_activations.append(z)
+            activations.append(f(z))  # a^l = f(z^l), z^l kept
     return activations
 
 
@@ -133,6 +158,7 @@ def backward(
     alpha,
     sample_weight,
     out=None,
+    pre_activations=None,
 ):
     """Backpropagate the output delta and return the gradient of the objective.
 
@@ -154,6 +180,9 @@ def backward(
         Arrays shaped like the parameters to write the gradient into, as a
         ufunc's ``out`` (the training loop reuses one set for every batch).
         ``None`` allocates new ones.
+    pre_activations : list of ndarray, default=None
+        ``[z^1, ..., z^{L-1}]`` as kept by :func:`forward`; needed only when
+        the derivative of ``f`` is written with ``z`` (``needs_z``).
 
     Returns
     -------
@@ -174,7 +203,12 @@ def backward(
     >>> coef_grads[0].ravel(), intercept_grads[0]
     (array([0.5, 1. ]), array([0.5]))
     """
-    f_prime_factors = HIDDEN_ACTIVATIONS[hidden_activation].derivative_factors
+    f = HIDDEN_ACTIVATIONS[hidden_activation]
+    if f.needs_z and pre_activations is None and len(coefs) > 1:
+        raise ValueError(
+            f"The derivative of {hidden_activation!r} is written with the "
+            "pre-activations z: pass the pre_activations kept by forward."
+        )
     alpha = float(alpha)  # a numpy float64 would promote float32 gradients
     n_layers = len(coefs)
     if out is None:
@@ -201,8 +235,9 @@ def backward(
         intercept_grad /= weight_sum  # BP3: sum_i delta_i / sum(s)
         if layer > 0:
             delta = delta @ W.T
-            for factor in f_prime_factors(a_prev):
-                delta *= factor  # BP2: times f'(z), written with a = f(z)
+            z_or_a = pre_activations[layer - 1] if f.needs_z else a_prev
+            for factor in f.derivative_factors(z_or_a):
+                delta *= factor  # BP2: times f'(z), written with z or a = f(z)
     return coef_grads, intercept_grads
 
 
@@ -271,8 +306,14 @@ def objective_and_gradients(
         The activations of the forward pass (the last one is the output).
     """
     loss_fn = LOSSES[loss]
+    pre_activations = [] if HIDDEN_ACTIVATIONS[hidden_activation].needs_z else None
     activations = forward(
-        coefs, intercepts, X, hidden_activation, loss_fn.output_activation
+        coefs,
+        intercepts,
+        X,
+        hidden_activation,
+        loss_fn.output_activation,
+        pre_activations,
     )
     output = activations[-1]
     weight_sum = float(X.shape[0] if sample_weight is None else sample_weight.sum())
@@ -286,6 +327,7 @@ def objective_and_gradients(
         alpha,
         sample_weight,
         out,
+        pre_activations,
     )
     return objective, coef_grads, intercept_grads, activations
 

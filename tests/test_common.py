@@ -16,6 +16,8 @@ CONFIGURATIONS = [
     ScratchMLPRegressor(solver="lbfgs", max_iter=50),
     ScratchMLPRegressor(loss="poisson"),
     ScratchMLPRegressor(activation="tanh", hidden_layer_sizes=(16, 8)),
+    ScratchMLPClassifier(activation="gelu", hidden_layer_sizes=(16, 8)),
+    ScratchMLPClassifier(activation="leaky_relu", solver="sgd"),
 ]
 
 

@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from skscratch import ScratchMLPClassifier, check_gradients
 from skscratch import _activations as activations
 
-ACTIVATIONS = ["identity", "logistic", "tanh", "relu"]
+ACTIVATIONS = sorted(activations.HIDDEN_ACTIVATIONS)
 LOSSES = ["log_loss", "squared_error"]
 TARGETS = ["binary", "multiclass", "multilabel"]
 
@@ -91,13 +91,39 @@ def test_check_gradients_takes_sparse_input(small_fit):
         assert max(errors["coefs_"] + errors["intercepts_"]) < 1e-6
 
 
-def test_check_gradients_detects_a_wrong_derivative(monkeypatch):
+def _errors_with(monkeypatch, name, activation):
+    """check_gradients on a one-hidden-layer network, ``name`` replaced."""
     X, y, _ = make_problem("multiclass")
-    wrong = activations.Activation(np.tanh, lambda a: (1 - a,))  # not 1 - a**2
-    monkeypatch.setitem(activations.HIDDEN_ACTIVATIONS, "tanh", wrong)
-    clf = ScratchMLPClassifier(
-        hidden_layer_sizes=(5,), activation="tanh", random_state=0
-    )
-    errors = check_gradients(clf, X, y)
+    monkeypatch.setitem(activations.HIDDEN_ACTIVATIONS, name, activation)
+    clf = ScratchMLPClassifier(hidden_layer_sizes=(5,), activation=name, random_state=0)
+    return check_gradients(clf, X, y)
+
+
+def test_check_gradients_detects_a_wrong_derivative(monkeypatch):
+    tanh = activations.HIDDEN_ACTIVATIONS["tanh"]
+    wrong = tanh._replace(derivative_factors=lambda a: (1 - a,))  # not 1 - a**2
+    errors = _errors_with(monkeypatch, "tanh", wrong)
     assert errors["coefs_"][0] > 1e-3
     assert errors["coefs_"][-1] < 1e-6  # the output layer does not use f'
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_check_gradients_detects_a_wrong_factor_for_every_activation(monkeypatch, name):
+    right = activations.HIDDEN_ACTIVATIONS[name]
+    wrong = right._replace(
+        derivative_factors=lambda given: (*right.derivative_factors(given), 1.5)
+    )
+    errors = _errors_with(monkeypatch, name, wrong)
+    assert errors["coefs_"][0] > 1e-2
+    assert errors["coefs_"][-1] < 1e-6
+
+
+@pytest.mark.parametrize(
+    "name",
+    [name for name in ACTIVATIONS if activations.HIDDEN_ACTIVATIONS[name].needs_z],
+)
+def test_check_gradients_detects_a_derivative_given_a_instead_of_z(monkeypatch, name):
+    """Backpropagation must hand ``z``, not ``a = f(z)``, to these derivatives."""
+    wrong = activations.HIDDEN_ACTIVATIONS[name]._replace(needs_z=False)
+    errors = _errors_with(monkeypatch, name, wrong)
+    assert errors["coefs_"][0] > 1e-3

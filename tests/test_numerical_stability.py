@@ -64,14 +64,30 @@ def test_hidden_activations_and_derivatives_at_extreme_z(name, dtype):
     z = extreme_z(dtype)[1:-1]  # finite inputs
     a = activation.function(z)
     assert a.dtype == dtype
-    assert not np.isnan(a).any()
-    if name != "identity" and name != "relu":
-        assert np.all(np.abs(a) <= 1)
-    slope = activation.derivative(a)
+    assert np.isfinite(a).all()
+    slope = activation.derivative(z)
+    assert slope.dtype == dtype
     assert np.isfinite(slope).all()
-    assert np.all(slope >= 0)
-    for factor in activation.derivative_factors(a):
-        assert np.isfinite(factor).all() and np.all(factor >= 0)
+    for factor in activation.derivative_factors(z if activation.needs_z else a):
+        assert np.isfinite(factor).all()
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+@pytest.mark.parametrize("dtype", FLOAT_TYPES)
+def test_hidden_activations_take_their_limits_at_infinity(name, dtype):
+    """No NaN is created: ``f(±inf)`` is ``f(±largest)``, or an infinity of its
+    sign; NaN itself propagates."""
+    function = HIDDEN_ACTIVATIONS[name].function
+    largest = np.finfo(dtype).max
+    at_inf = function(np.array([-np.inf, np.inf], dtype=dtype))
+    at_largest = function(np.array([-largest, largest], dtype=dtype))
+    assert at_inf.dtype == dtype
+    assert not np.isnan(at_inf).any()
+    same = np.where(
+        np.isinf(at_inf), np.sign(at_inf) == np.sign(at_largest), at_inf == at_largest
+    )
+    assert same.all()
+    assert np.isnan(function(np.array([np.nan], dtype=dtype))).all()  # propagated
 
 
 @pytest.mark.parametrize("dtype", FLOAT_TYPES)
@@ -177,7 +193,13 @@ SCALES = {
     "tiny": np.full(4, 1e-300),
     "mixed": np.array([1e300, 1e-300, 1.0, -1e150]),
 }
-ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
+ACTIVATIONS = tuple(sorted(HIDDEN_ACTIVATIONS))
+# f(+inf) = +inf: a unit that overflows stays infinite.
+UNBOUNDED_ACTIVATIONS = [
+    name
+    for name in ACTIVATIONS
+    if HIDDEN_ACTIVATIONS[name].function(np.array([np.inf]))[0] == np.inf
+]
 LOSS_NAMES = ("log_loss", "squared_error")
 
 
@@ -240,7 +262,7 @@ NO_PREFERENCE = {
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
 @pytest.mark.parametrize("loss", LOSS_NAMES)
-@pytest.mark.parametrize("activation", ["identity", "relu"])
+@pytest.mark.parametrize("activation", UNBOUNDED_ACTIVATIONS)
 def test_undetermined_rows_get_no_preference_outputs(
     fitted_models, activation, loss, target
 ):
