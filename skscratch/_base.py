@@ -9,6 +9,7 @@ object (:mod:`skscratch._targets`). The mathematics lives in
 """
 
 import functools
+import math
 from dataclasses import replace
 from itertools import pairwise
 from numbers import Integral, Real
@@ -31,6 +32,7 @@ from ._losses import LOSSES
 from ._network import initialize_parameters, predict_outputs
 from ._solvers import DIVERGED_MESSAGE, SOLVERS, Problem
 from ._state import TrainingState
+from ._warnings import warn
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -360,8 +362,6 @@ class BaseScratchMLP(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, X_val, y_val, incremental, classes=None):
         hidden_layer_sizes = self._checked_hidden_layer_sizes()
-        if incremental and self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True.")
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be given together.")
         first_pass = self._is_first_pass(incremental, classes)
@@ -391,13 +391,13 @@ class BaseScratchMLP(BaseEstimator):
             state = self._initial_state(layer_units, targets, rng, X.dtype)
         else:
             state = self._resumed_state(layer_units, incremental)
-        self._prepare_stopping_rule(state, validating=validation is not None)
-        problem = self._with_validation(problem, validation, rng)
+        problem = self._with_validation(problem, validation, rng, incremental)
+        self._prepare_stopping_rule(state, problem)
         # Overflow while diverging is reported once, as an error or a warning,
         # rather than as a stream of RuntimeWarnings.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             SOLVERS[self.solver](
-                problem, state, self._listeners(), self, rng, incremental
+                problem, state, self._listeners(problem), self, rng, incremental
             )
         if not all(np.isfinite(p).all() for p in state.coefs_ + state.intercepts_):
             raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
@@ -533,11 +533,7 @@ class BaseScratchMLP(BaseEstimator):
             )
         return TrainingState.of(self, keep_optimizer=incremental)
 
-    @property
-    def _early_stopping_active(self):
-        return self.early_stopping and self.solver in STOCHASTIC_SOLVERS
-
-    def _prepare_stopping_rule(self, state, validating):
+    def _prepare_stopping_rule(self, state, problem):
         """Set up what this call's stopping rule and records need.
 
         Runs after a first initialisation and after a resume alike, so that a
@@ -545,11 +541,9 @@ class BaseScratchMLP(BaseEstimator):
         tracked from this call on, and ``best_loss_`` is ``None``) or off (the
         best validation score and its weights are dropped).
         """
-        if (validating or self._early_stopping_active) and (
-            state.validation_scores_ is None
-        ):
+        if problem.validation is not None and state.validation_scores_ is None:
             state.validation_scores_ = []
-        if self._early_stopping_active:
+        if problem.early_stopping:
             state.best_loss_ = None
             if state.best_validation_score_ is None:
                 state.remember_as_best(-np.inf)
@@ -559,12 +553,27 @@ class BaseScratchMLP(BaseEstimator):
         if state.best_loss_ is None:
             state.best_loss_ = np.inf
 
-    def _with_validation(self, problem, validation, rng):
-        """The problem with its validation data: the user's, or an
-        early-stopping split drawn as MLPClassifier draws it."""
-        if validation is not None or not self._early_stopping_active:
-            return replace(problem, validation=validation)
-        train_rows, valid_rows = self._early_stopping_split(problem, rng)
+    def _with_validation(self, problem, validation, rng, incremental):
+        """The problem with its validation data and whether early stopping
+        watches it: the user's data, or a split drawn as scikit-learn draws it.
+
+        Early stopping needs a stochastic solver. ``partial_fit`` trains on all
+        of its data without holding any out, as SGDClassifier's does; so does
+        ``fit`` on data too small to hold out two samples, with a warning.
+        """
+        early_stopping = (
+            self.early_stopping
+            and self.solver in STOCHASTIC_SOLVERS
+            and not incremental
+        )
+        if validation is not None or not early_stopping:
+            return replace(
+                problem, validation=validation, early_stopping=early_stopping
+            )
+        split = self._early_stopping_split(problem, rng)
+        if split is None:
+            return problem
+        train_rows, valid_rows = split
         weight = problem.sample_weight
         return replace(
             problem,
@@ -574,27 +583,34 @@ class BaseScratchMLP(BaseEstimator):
                 problem.Y[valid_rows],
                 None if weight is None else weight[valid_rows],
             ),
+            early_stopping=True,
         )
 
     def _early_stopping_split(self, problem, rng):
-        """Training and validation row indices for early stopping."""
+        """Training and validation row indices for early stopping, or None
+        (with a warning) when the data are too few to hold out 2 samples."""
         if self.validation_fraction == 0:
             raise ValueError(
                 "validation_fraction=0.0 leaves no validation data for "
                 "early_stopping=True: set validation_fraction > 0, or pass X_val "
                 "and y_val."
             )
+        n_samples = problem.Y.shape[0]
+        if math.ceil(self.validation_fraction * n_samples) < 2:
+            warn(
+                f"early_stopping=True holds out a validation_fraction of "
+                f"{self.validation_fraction} of the data, which is less than 2 of "
+                f"its {n_samples} samples: training without early stopping. Pass "
+                "X_val and y_val, or raise validation_fraction.",
+                UserWarning,
+            )
+            return None
         train_rows, valid_rows = train_test_split(
-            np.arange(problem.Y.shape[0]),
+            np.arange(n_samples),
             random_state=rng,
             test_size=self.validation_fraction,
             stratify=problem.targets.stratify(problem.Y),
         )
-        if valid_rows.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
         if problem.sample_weight is not None:
             for part, rows in (("training", train_rows), ("validation", valid_rows)):
                 if not problem.sample_weight[rows].sum() > 0:
@@ -605,7 +621,7 @@ class BaseScratchMLP(BaseEstimator):
                     )
         return train_rows, valid_rows
 
-    def _listeners(self):
+    def _listeners(self, problem):
         """What runs at the end of each epoch, in order."""
         listeners = [Recorder()]
         if self.verbose:
@@ -615,7 +631,7 @@ class BaseScratchMLP(BaseEstimator):
                 NoImprovementRule(
                     self.tol,
                     self.n_iter_no_change,
-                    self.early_stopping,
+                    problem.early_stopping,
                     self.verbose,
                 )
             )

@@ -42,7 +42,9 @@ class Problem:
 
     ``rows`` selects the training rows (the rest held out by early stopping),
     ``None`` for all of them. ``validation`` is ``(X_val, Y_val, weights)`` or
-    ``None``. ``targets`` scores outputs (:mod:`skscratch._targets`).
+    ``None``; ``early_stopping`` says whether training stops on it and keeps
+    the weights of its best score. ``targets`` scores outputs
+    (:mod:`skscratch._targets`).
     """
 
     X: object
@@ -54,6 +56,7 @@ class Problem:
     targets: object
     rows: np.ndarray | None = None
     validation: tuple | None = None
+    early_stopping: bool = False
 
     def objective_and_gradients(self, coefs, intercepts, X, Y, weight, out=None):
         """The objective on a batch and its gradient (see ``_network``)."""
@@ -150,7 +153,7 @@ def fit_stochastic(problem, state, listeners, settings, rng, incremental):
     except KeyboardInterrupt:
         checkpoint.restore()
         warn("Training interrupted by user.", UserWarning)
-    if settings.early_stopping:
+    if problem.early_stopping:
         state.coefs_, state.intercepts_ = state._best_coefs, state._best_intercepts
 
 
@@ -198,7 +201,7 @@ class _StochasticLoop:
         state.loss_ = train_loss
         diverged = divergence(train_loss, self.params.vector, state._optimizer)
         if diverged:
-            _check_fallback_on_divergence(state, diverged, settings.early_stopping)
+            _check_fallback_on_divergence(state, diverged, self.problem.early_stopping)
         record = {
             "epoch": len(state.history_) + 1,
             "train_loss": train_loss,

@@ -342,14 +342,6 @@ CATALOGUE = [
         r"labels are \[0, 1, 2\]",
         starts=("new",),
     ),
-    Row(
-        "early_stopping_split_too_small",
-        fit(X[:12], y[:12]),
-        ValueError,
-        "validation set is too small.*validation_fraction",
-        set_params={"early_stopping": True, "validation_fraction": 0.05},
-        starts=("new", "fitted"),
-    ),
     # ---------------------------------------------------------- network shape
     Row(
         "init_wrong_coef_shape",
@@ -508,14 +500,6 @@ CATALOGUE = [
         r"classes=\[0, 1, 2, 3\] is not the same as on the last call to "
         r"partial_fit, was: \[0, 1, 2\]",
         starts=PARTIAL,
-    ),
-    Row(
-        "partial_fit_early_stopping",
-        partial_fit(X, y, classes=[0, 1, 2]),
-        ValueError,
-        "partial_fit does not support early_stopping=True",
-        set_params={"early_stopping": True},
-        starts=("new", "partial"),
     ),
     Row(
         "partial_fit_lbfgs",

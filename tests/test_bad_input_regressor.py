@@ -115,14 +115,6 @@ CATALOGUE = [
         "Input y_val contains NaN",
     ),
     Row(
-        "early_stopping_split_too_small",
-        fit(X[:8], y[:8]),
-        ValueError,
-        "validation set is too small.*validation_fraction",
-        set_params={"early_stopping": True},
-        starts=("new",),
-    ),
-    Row(
         "init_wrong_coef_shape",
         fit(X, y),
         ValueError,
@@ -202,14 +194,6 @@ CATALOGUE = [
         ValueError,
         f"X has 2 features, but {NAME} is expecting 4 features",
         starts=PARTIAL,
-    ),
-    Row(
-        "partial_fit_early_stopping",
-        partial_fit(X, y),
-        ValueError,
-        "partial_fit does not support early_stopping=True",
-        set_params={"early_stopping": True},
-        starts=("new", "partial"),
     ),
     Row(
         "partial_fit_lbfgs",

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris
 from sklearn.metrics import log_loss
 
-from skscratch import ScratchMLPClassifier, check_gradients
+from skscratch import ScratchMLPClassifier, ScratchMLPRegressor, check_gradients
 from skscratch._history import History
 from skscratch._losses import LOSSES, mean_loss
 from skscratch._network import predict_outputs
@@ -173,8 +174,6 @@ def test_partial_fit_rules(digits):
     with pytest.raises(ValueError, match=r"labels not in classes_.*\[10\]"):
         clf.partial_fit(X[:3], [1, 2, 10])
     assert not hasattr(small_clf(solver="lbfgs"), "partial_fit")
-    with pytest.raises(ValueError, match="early_stopping"):
-        small_clf(early_stopping=True).partial_fit(X, y, classes=np.arange(10))
 
 
 def test_partial_fit_continues_history_and_counts(digits):
@@ -345,3 +344,39 @@ def test_check_gradients_counts_class_weights():
     )
     assert errors == as_sample_weight
     assert check_gradients(weighted, X, y) != errors
+
+
+@pytest.mark.parametrize("estimator_class", [ScratchMLPClassifier, ScratchMLPRegressor])
+def test_partial_fit_with_early_stopping_trains_on_all_the_data(estimator_class):
+    """As SGDClassifier's partial_fit: no held-out split, no early stopping."""
+    X, y = load_iris(return_X_y=True)
+    kwargs = (
+        {"classes": np.unique(y)} if estimator_class is ScratchMLPClassifier else {}
+    )
+    params = dict(hidden_layer_sizes=(5,), random_state=0)
+    stopping = estimator_class(early_stopping=True, **params)
+    plain = estimator_class(**params)
+    for _ in range(3):
+        stopping.partial_fit(X, y, **kwargs)
+        plain.partial_fit(X, y, **kwargs)
+    for a, b in zip(stopping.coefs_, plain.coefs_, strict=True):
+        assert_array_equal(a, b)
+    assert stopping.t_ == 3 * X.shape[0]
+    assert stopping.best_validation_score_ is None
+    assert stopping.validation_scores_ is None
+
+
+@pytest.mark.parametrize("estimator_class", [ScratchMLPClassifier, ScratchMLPRegressor])
+def test_early_stopping_on_too_few_samples_warns_and_trains_without(estimator_class):
+    X, y = load_iris(return_X_y=True)
+    X, y = X[45:57], y[45:57]  # 12 samples: 10% holds out 2, 5% only 1
+    params = dict(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+    with pytest.warns(UserWarning, match="less than 2 of its 12 samples: training"):
+        stopping = estimator_class(
+            early_stopping=True, validation_fraction=0.05, **params
+        ).fit(X, y)
+    plain = estimator_class(**params).fit(X, y)
+    for a, b in zip(stopping.coefs_, plain.coefs_, strict=True):
+        assert_array_equal(a, b)
+    assert stopping.best_validation_score_ is None
+    estimator_class(early_stopping=True, validation_fraction=0.1, **params).fit(X, y)
