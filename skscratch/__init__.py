@@ -2,6 +2,7 @@
 
 from ._classifier import ScratchMLPClassifier
 from ._gradcheck import check_gradients
+from ._notebook import notebook_network, notebook_split
 from ._plotting import (
     HiddenWeightsDisplay,
     OutputWeightsDisplay,
@@ -14,6 +15,8 @@ __version__ = "0.1.0"
 __all__ = [
     "ScratchMLPClassifier",
     "check_gradients",
+    "notebook_network",
+    "notebook_split",
     "HiddenWeightsDisplay",
     "OutputWeightsDisplay",
     "TrainingHistoryDisplay",
