@@ -98,7 +98,10 @@ def _make_parser():
     parser.add_argument(
         "--no-compare",
         action="store_true",
-        help="skip the comparison with MLPClassifier (200 epochs of each)",
+        help=(
+            "skip the comparison with MLPClassifier "
+            f"({COMPARISON_PARAMS['max_iter']} epochs of each)"
+        ),
     )
     parser.add_argument(
         "--no-plots", action="store_true", help="only train and print, write no files"

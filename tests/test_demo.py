@@ -172,7 +172,7 @@ def test_no_plots_writes_nothing_and_ignores_out(tmp_path, capsys):
     parse_args(["--no-plots", "--out", "/dev/null/x"])  # not used, so not checked
 
 
-def test_out_folder_is_created_before_training(tmp_path, no_training):
+def test_out_folder_is_created_by_parse_args(tmp_path):
     out = tmp_path / "new" / "folder"
     args = parse_args(["--out", str(out)])
     assert args.out == out
