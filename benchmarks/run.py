@@ -13,7 +13,6 @@ and ``results.png`` (``--out`` to write them elsewhere).
 
 import argparse
 import json
-import math
 import os
 import platform
 import random
@@ -34,8 +33,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.utils.estimator_checks import check_estimator
 
-from skscratch import ScratchMLPClassifier
-from skscratch.__main__ import NOTEBOOK_CONFIG
+from skscratch import ScratchMLPClassifier, notebook_network, notebook_split
+from skscratch import _notebook as notebook
 
 IMPLEMENTATIONS = {"skscratch": ScratchMLPClassifier, "sklearn": MLPClassifier}
 
@@ -331,72 +330,23 @@ def case_scaling(config):
 # ------------------------------------------------------------ notebook's network
 
 
-def notebook_dot(v, w):
-    return sum(v_i * w_i for v_i, w_i in zip(v, w, strict=True))
-
-
-def notebook_sigmoid(t):
-    return 1 / (1 + math.exp(-t))
-
-
-def notebook_feed_forward(neural_network, input_vector):
-    outputs = []
-    for layer in neural_network:
-        input_with_bias = input_vector + [1]
-        output = [
-            notebook_sigmoid(notebook_dot(neuron, input_with_bias)) for neuron in layer
-        ]
-        outputs.append(output)
-        input_vector = output
-    return outputs
-
-
-def notebook_backpropagate(network, input_vector, target, rate=1.0):
-    """The notebook's per-sample backpropagation, transcribed line for line."""
-    hidden_outputs, outputs = notebook_feed_forward(network, input_vector)
-    output_deltas = [
-        output * (1 - output) * (output - target[i]) for i, output in enumerate(outputs)
-    ]
-    hidden_deltas = [
-        hidden_output
-        * (1 - hidden_output)
-        * notebook_dot(output_deltas, [n[i] for n in network[-1]])
-        for i, hidden_output in enumerate(hidden_outputs)
-    ]
-    for i, output_neuron in enumerate(network[-1]):
-        for j, hidden_output in enumerate(hidden_outputs + [1]):
-            output_neuron[j] -= output_deltas[i] * hidden_output * rate
-    for i, hidden_neuron in enumerate(network[0]):
-        for j, input_value in enumerate(input_vector + [1]):
-            hidden_neuron[j] -= hidden_deltas[i] * input_value * rate
-
-
 def case_notebook(config):
     """Per-sample time: the notebook's pure-Python loop vs skscratch at batch 50."""
-    digits = load_digits()
-    images = [list(image.flatten() / 16 / 8) for image in digits.images]
-    numbers = [[1 if i == j else 0 for i in range(10)] for j in digits.target]
-    n_train = int(len(images) * 0.7)
-    random.seed(0)
-    hidden_layer = [[random.random() for _ in range(65)] for _ in range(10)]
-    output_layer = [[random.random() for _ in range(11)] for _ in range(10)]
-    network = [hidden_layer, output_layer]
-    samples = list(zip(images[:n_train], numbers[:n_train], strict=True))
-    samples = samples[: config.notebook_samples]
+    X_train, _, y_train, _ = notebook_split()
+    network = notebook.new_network(random.Random(0))
+    # As in the notebook, each image is a list of numpy floats.
+    images = [list(image) for image in X_train[: config.notebook_samples]]
+    targets = [notebook.one_hot(label) for label in y_train[: config.notebook_samples]]
+    samples = list(zip(images, targets, strict=True))
 
     def python_loop():
         for input_vector, target_vector in samples:
-            notebook_backpropagate(network, input_vector, target_vector, 1.0)
+            notebook.backpropagate(network, input_vector, target_vector, 1.0)
 
-    X_train = np.array(images[:n_train])
-    y_train = digits.target[:n_train]
+    n_train = len(y_train)
     epochs = 10
-    notebook_model = ScratchMLPClassifier(
-        **{**NOTEBOOK_CONFIG, "batch_size": 50},
-        max_iter=epochs,
-        tol=0.0,
-        n_iter_no_change=10**9,
-        random_state=0,
+    notebook_model = notebook_network(
+        batch_size=50, max_iter=epochs, tol=0.0, n_iter_no_change=10**9
     )
     times = interleaved(
         {

@@ -19,11 +19,11 @@ what the same estimator does with today's defaults.
 # have a mean value much smaller than 1", and keeps the first 70% of the
 # images for training and the last 30% for testing, without shuffling. The
 # test images come from other writers than most training images, which makes
-# the test harder than a random split would.
+# the test harder than a random split would. :func:`~skscratch.notebook_split`
+# returns this split, the one the demo (``python -m skscratch``) uses too.
 import warnings
 
 import matplotlib.pyplot as plt
-from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 
 from skscratch import (
@@ -32,23 +32,18 @@ from skscratch import (
     PredictionDisplay,
     ScratchMLPClassifier,
     TrainingHistoryDisplay,
+    notebook_network,
+    notebook_split,
 )
 
-digits = load_digits()
-X = digits.data / 16 / 8
-y = digits.target
-n_train = int(len(X) * 0.7)
-X_train, X_test = X[:n_train], X[n_train:]
-y_train, y_test = y[:n_train], y[n_train:]
+X_train, X_test, y_train, y_test = notebook_split()
 print(f"{len(X_train)} training images, {len(X_test)} test images")
 
 # %%
 # The first fifty digits:
 fig, axes = plt.subplots(5, 10, figsize=(10, 5.5))
-for ax, image, label in zip(
-    axes.ravel(), digits.images[:50], digits.target[:50], strict=True
-):
-    ax.imshow(image, cmap="gray_r")
+for ax, image, label in zip(axes.ravel(), X_train[:50], y_train[:50], strict=True):
+    ax.imshow(image.reshape(8, 8), cmap="gray_r")
     ax.set_title(str(label))
     ax.set_axis_off()
 fig.tight_layout()
@@ -61,26 +56,18 @@ fig.tight_layout()
 # squared error of the one-hot target, weights and biases drawn from
 # ``U[0, 1)``, and plain gradient descent one sample at a time with a learning
 # rate of 1 (no momentum, no penalty), for ten epochs. The notebook draws its
-# samples at random; here they are taken in order (``shuffle=False``).
-#
+# samples at random, so each epoch visits the training images in a new random
+# order (``shuffle=True``). :func:`~skscratch.notebook_network` returns this
+# network as a :class:`~skscratch.ScratchMLPClassifier`; its representation
+# lists the parameters that differ from the defaults:
+notebook_net = notebook_network()
+print(notebook_net)
+
+# %%
 # Passing the test set as ``X_val``/``y_val`` only *monitors* it: the test
 # accuracy of each epoch is recorded in ``history_``, nothing is tuned on it.
 # The notebook trains for exactly ten epochs, so the warning that training
 # has not converged is expected and silenced.
-notebook_net = ScratchMLPClassifier(
-    hidden_layer_sizes=(10,),
-    activation="logistic",
-    loss="squared_error",
-    init="uniform",
-    solver="sgd",
-    learning_rate_init=1.0,
-    momentum=0.0,
-    alpha=0.0,
-    batch_size=1,
-    shuffle=False,
-    max_iter=10,
-    random_state=0,
-)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     notebook_net.fit(X_train, y_train, X_val=X_test, y_val=y_test)

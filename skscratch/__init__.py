@@ -2,6 +2,7 @@
 
 from ._classifier import ScratchMLPClassifier
 from ._gradcheck import check_gradients
+from ._notebook import notebook_network, notebook_split
 from ._plotting import (
     HiddenWeightsDisplay,
     OutputWeightsDisplay,
@@ -16,6 +17,8 @@ __all__ = [
     "ScratchMLPClassifier",
     "ScratchMLPRegressor",
     "check_gradients",
+    "notebook_network",
+    "notebook_split",
     "HiddenWeightsDisplay",
     "OutputWeightsDisplay",
     "TrainingHistoryDisplay",

@@ -1,19 +1,24 @@
 """``python -m skscratch``: the teaching notebook, retold by the package.
 
-Trains the notebook's network (10 logistic hidden units, squared error, U[0, 1)
-weights, per-sample SGD with learning rate 1) on sklearn's digits scaled by 1/128,
-first 70% for training and last 30% for testing, printing the accuracy after each
-epoch as the notebook did; then a strong default configuration beside
-scikit-learn's ``MLPClassifier``; and writes the notebook's pictures as PNG files.
+Trains the notebook's network (:func:`skscratch.notebook_network`: 10 logistic
+hidden units, squared error, U[0, 1) weights, per-sample SGD with learning rate
+1, samples in a new random order at every epoch) on the notebook's data
+(:func:`skscratch.notebook_split`: digits scaled by 1/128, first 70% for
+training and last 30% for testing), printing the accuracy after each epoch as
+the epochs run, as the notebook did; then fits a strong default configuration
+beside scikit-learn's ``MLPClassifier``; and writes the notebook's pictures as
+PNG files. Every argument is checked, and the output folder created, before
+any training starts.
 """
 
 import argparse
+import tempfile
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
@@ -23,19 +28,19 @@ from . import (
     PredictionDisplay,
     ScratchMLPClassifier,
     TrainingHistoryDisplay,
+    notebook_network,
+    notebook_split,
 )
+from ._notebook import NOTEBOOK_PARAMS
 
-NOTEBOOK_CONFIG = dict(
-    hidden_layer_sizes=(10,),
-    activation="logistic",
-    loss="squared_error",
-    init="uniform",
-    solver="sgd",
-    learning_rate_init=1.0,
-    momentum=0.0,
-    alpha=0.0,
-    batch_size=1,
-)
+# The configuration fitted by both ScratchMLPClassifier and MLPClassifier (with
+# the demo's --seed as random_state), on the pixels scaled to [0, 1].
+COMPARISON_PARAMS = {"hidden_layer_sizes": (100,), "max_iter": 200}
+# The test image the notebook ends with, shown in prediction.png.
+PREDICTED_TEST_IMAGE = 42
+LARGEST_SEED = 2**32 - 1
+# How often the notebook's training is checked for newly finished epochs.
+_POLL_SECONDS = 0.02
 
 
 def _positive_int(text):
@@ -49,7 +54,20 @@ def _positive_int(text):
     return value
 
 
-def parse_args(argv=None):
+def _seed(text):
+    """argparse type: a random_state seed, an integer in [0, 2**32 - 1]."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= LARGEST_SEED:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer in [0, 2**32 - 1], got {text!r}"
+        )
+    return value
+
+
+def _make_parser():
     parser = argparse.ArgumentParser(
         prog="python -m skscratch",
         description=(
@@ -63,66 +81,136 @@ def parse_args(argv=None):
         "--out",
         type=Path,
         default=Path("skscratch-demo"),
-        help="folder for the PNG files (default: ./skscratch-demo)",
+        help="folder for the PNG files, created if needed (default: ./skscratch-demo)",
     )
     parser.add_argument(
         "--epochs",
         type=_positive_int,
-        default=10,
-        help="epochs of the notebook's network (default: 10)",
+        default=NOTEBOOK_PARAMS["max_iter"],
+        help="epochs of the notebook's network (default: %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random_state")
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=NOTEBOOK_PARAMS["random_state"],
+        help="random_state of every network, in [0, 2**32 - 1] (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-compare",
+        action="store_true",
+        help=(
+            "skip the comparison with MLPClassifier "
+            f"({COMPARISON_PARAMS['max_iter']} epochs of each)"
+        ),
+    )
     parser.add_argument(
         "--no-plots", action="store_true", help="only train and print, write no files"
     )
-    return parser.parse_args(argv)
-
-
-def notebook_split():
-    """The notebook's data: images / 16 / 8, first 70% train, last 30% test."""
-    digits = load_digits()
-    X = digits.data / 16 / 8
-    n_train = int(len(X) * 0.7)
-    return (
-        digits,
-        X[:n_train],
-        digits.target[:n_train],
-        X[n_train:],
-        digits.target[n_train:],
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print only the final results, not each epoch",
     )
+    return parser
 
 
-def train_notebook_network(X_train, y_train, X_test, y_test, epochs, seed):
-    clf = ScratchMLPClassifier(**NOTEBOOK_CONFIG, max_iter=epochs, random_state=seed)
-    start = time.perf_counter()
+def parse_args(argv=None):
+    """Parse and check the command line; exit with status 2 on a bad argument.
+
+    Unless ``--no-plots`` is given, this creates the ``--out`` folder and checks
+    that files can be written there, so that a bad folder is reported before
+    any training rather than after it.
+    """
+    parser = _make_parser()
+    args = parser.parse_args(argv)
+    if not args.no_plots:
+        problem = _prepare_output_folder(args.out)
+        if problem is not None:
+            parser.error(f"argument --out: {problem}")
+    return args
+
+
+def _prepare_output_folder(out):
+    """Create ``out`` and write a file there; return what went wrong, or None."""
+    if out.exists() and not out.is_dir():
+        return f"{out} exists and is not a folder"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        return f"cannot write in {out}: {error.strerror or error}"
+    return None
+
+
+def fit_reporting_epochs(clf, X_train, y_train, X_val, y_val, report_epoch):
+    """Fit the unfitted ``clf`` once, passing each epoch's record to ``report_epoch``.
+
+    The fit runs in a worker thread while this thread watches ``clf.history_``,
+    which gains one record per epoch as training goes, and hands each new
+    record to ``report_epoch`` within a few hundredths of a second of the end
+    of its epoch. The network is the one a plain ``clf.fit`` trains, bit for
+    bit. (A fit called once per epoch, with ``warm_start=True`` and
+    ``max_iter=1``, would train another one: each call shuffles the samples
+    starting from their original order, where one fit shuffles the previous
+    epoch's order again.) An error raised by the fit is raised here.
+    """
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        fitting = executor.submit(_fit_quietly, clf, X_train, y_train, X_val, y_val)
+        n_reported = 0
+        finished = False
+        while not finished:
+            wait([fitting], timeout=_POLL_SECONDS)
+            finished = fitting.done()  # before reading, so that no record is missed
+            new_records = getattr(clf, "history_", [])[n_reported:]
+            for record in new_records:
+                report_epoch(record)
+            n_reported += len(new_records)
+        return fitting.result()
+
+
+def _fit_quietly(clf, X_train, y_train, X_val, y_val):
+    """Fit without the warning that the fixed number of epochs did not converge."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X_train, y_train, X_val=X_test, y_val=y_test)
-    elapsed = time.perf_counter() - start
-    print("The notebook's network:", _describe(NOTEBOOK_CONFIG))
-    for record in clf.history_:
-        print(
+        return clf.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+
+
+def train_notebook_network(X_train, y_train, X_test, y_test, epochs, seed, say):
+    """Train the notebook's network, ``say``-ing each epoch's accuracy as it runs."""
+    clf = notebook_network(max_iter=epochs, random_state=seed)
+    say(f"The notebook's network: {clf!r}")
+    start = time.perf_counter()
+    fit_reporting_epochs(
+        clf,
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        lambda record: say(
             f"Epoch {record['epoch']:2d}: accuracy (train, during the epoch): "
             f"{record['train_score']:.3f}, accuracy (test): {record['valid_score']:.3f}"
-        )
-    print(
-        f"Final accuracy: train {clf.score(X_train, y_train):.3f}, "
-        f"test {clf.score(X_test, y_test):.3f}, in {elapsed:.2f} s "
-        f"({elapsed / (clf.n_iter_ * len(y_train)) * 1e6:.1f} µs per training "
-        "sample, scoring the test set after each epoch included)\n"
+        ),
     )
+    elapsed = time.perf_counter() - start
+    print(
+        f"Final accuracy of the notebook's network after {clf.n_iter_} epochs: "
+        f"train {clf.score(X_train, y_train):.3f}, test {clf.score(X_test, y_test):.3f}"
+        f", in {elapsed:.2f} s ({elapsed / (clf.n_iter_ * len(y_train)) * 1e6:.1f} µs "
+        "per training sample, scoring the test set after each epoch included)",
+        flush=True,
+    )
+    say()
     return clf
 
 
-def compare_with_mlpclassifier(X_train, y_train, X_test, y_test, seed):
-    params = dict(hidden_layer_sizes=(100,), max_iter=200, random_state=seed)
-    print("A default configuration,", _describe(params), "on the same split:")
+def compare_with_mlpclassifier(X_train, y_train, X_test, y_test, seed, say):
+    """Fit ``COMPARISON_PARAMS`` with both estimators; return them by name."""
+    params = {**COMPARISON_PARAMS, "random_state": seed}
+    say(f"A default configuration, {_describe(params)}, on the same split:")
     print(f"{'':24s}{'test accuracy':>15s}{'fit time (s)':>15s}{'epochs':>8s}")
     fitted = {}
-    for name, cls in (
-        ("ScratchMLPClassifier", ScratchMLPClassifier),
-        ("MLPClassifier", MLPClassifier),
-    ):
+    for cls in (ScratchMLPClassifier, MLPClassifier):
         clf = cls(**params)
         start = time.perf_counter()
         with warnings.catch_warnings():
@@ -130,10 +218,11 @@ def compare_with_mlpclassifier(X_train, y_train, X_test, y_test, seed):
             clf.fit(X_train * 8, y_train)
         elapsed = time.perf_counter() - start
         print(
-            f"{name:24s}{clf.score(X_test * 8, y_test):15.3f}{elapsed:15.2f}"
-            f"{clf.n_iter_:8d}"
+            f"{cls.__name__:24s}{clf.score(X_test * 8, y_test):15.3f}"
+            f"{elapsed:15.2f}{clf.n_iter_:8d}",
+            flush=True,
         )
-        fitted[name] = clf
+        fitted[cls.__name__] = clf
     difference = max(
         np.abs(a - b).max()
         for a, b in zip(
@@ -142,21 +231,21 @@ def compare_with_mlpclassifier(X_train, y_train, X_test, y_test, seed):
             strict=True,
         )
     )
-    print(f"Largest difference between their weights: {difference:.2e}\n")
+    print(f"Largest difference between their weights: {difference:.2e}", flush=True)
+    say()
+    return fitted
 
 
-def write_pictures(out, digits, clf, X_test, y_test):
+def write_pictures(out, clf, X_train, y_train, X_test, y_test, say):
+    """Draw the notebook's pictures of ``clf`` and save them as PNG files in ``out``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out.mkdir(parents=True, exist_ok=True)
     fig, axes = plt.subplots(5, 10, figsize=(10, 5.5), layout="constrained")
-    for ax, image, label in zip(
-        axes.ravel(), digits.images[:50], digits.target[:50], strict=True
-    ):
-        ax.imshow(image, cmap="gray_r")
+    for ax, image, label in zip(axes.ravel(), X_train[:50], y_train[:50], strict=True):
+        ax.imshow(image.reshape(8, 8), cmap="gray_r")
         ax.set_title(str(label), fontsize=8)
         ax.set_axis_off()
     fig.suptitle("The first 50 digits")
@@ -167,30 +256,55 @@ def write_pictures(out, digits, clf, X_test, y_test):
         clf
     ).figure_
     pictures["prediction.png"] = PredictionDisplay.from_estimator(
-        clf, X_test[42], y_true=y_test[42]
+        clf,
+        X_test[PREDICTED_TEST_IMAGE],
+        y_true=y_test[PREDICTED_TEST_IMAGE],
     ).figure_
     for name, figure in pictures.items():
         figure.savefig(out / name, dpi=100)
         plt.close(figure)
-    print(f"Pictures written to {out.resolve()}:")
+    print(f"Pictures written to {out.resolve()}", flush=True)
     for name in pictures:
-        print(f"  {name}")
+        say(f"  {name}")
 
 
 def _describe(params):
     return ", ".join(f"{key}={value!r}" for key, value in params.items())
 
 
+def _print_now(*lines):
+    print(*lines, flush=True)
+
+
+def _say_nothing(*lines):
+    pass
+
+
 def main(argv=None):
+    """Run the demo with the command line ``argv``; return the fitted networks.
+
+    Returns
+    -------
+    fitted : dict of str to estimator
+        The notebook's network under ``"notebook"`` and, unless
+        ``--no-compare`` is given, the compared networks under
+        ``"ScratchMLPClassifier"`` and ``"MLPClassifier"``.
+    """
     args = parse_args(argv)
-    digits, X_train, y_train, X_test, y_test = notebook_split()
-    print(f"Digits: {len(y_train)} training and {len(y_test)} test images.\n")
-    clf = train_notebook_network(
-        X_train, y_train, X_test, y_test, args.epochs, args.seed
+    say = _say_nothing if args.quiet else _print_now
+    X_train, X_test, y_train, y_test = notebook_split()
+    say(f"Digits: {len(y_train)} training and {len(y_test)} test images.\n")
+    notebook_net = train_notebook_network(
+        X_train, y_train, X_test, y_test, args.epochs, args.seed, say
     )
-    compare_with_mlpclassifier(X_train, y_train, X_test, y_test, args.seed)
+    fitted = {"notebook": notebook_net}
+    if not args.no_compare:
+        fitted.update(
+            compare_with_mlpclassifier(X_train, y_train, X_test, y_test, args.seed, say)
+        )
     if not args.no_plots:
-        write_pictures(args.out, digits, clf, X_test, y_test)
+        write_pictures(args.out, notebook_net, X_train, y_train, X_test, y_test, say)
+    return fitted
 
 
 if __name__ == "__main__":

@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from skscratch import ScratchMLPClassifier
-from skscratch.__main__ import NOTEBOOK_CONFIG
+from skscratch import ScratchMLPClassifier, notebook_network
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from floor_numpy import fit_floor, fit_notebook_floor  # noqa: E402
@@ -95,5 +94,6 @@ def test_notebook_floor_follows_the_estimator(digits):
     X, y = digits
     X = X / 8.0  # the notebook's pixel scale
     coefs, intercepts = fit_notebook_floor(X, y, epochs=2)
-    model = fit_estimator(X, y, **{**NOTEBOOK_CONFIG, "batch_size": 50}, max_iter=2)
+    params = notebook_network(batch_size=50, max_iter=2).get_params()
+    model = fit_estimator(X, y, **params)
     assert_same_network(coefs, intercepts, model, TOLERANCE[np.float64])

@@ -15,7 +15,9 @@ import scipy.sparse as sp  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning, NotFittedError  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
+from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from skscratch import (  # noqa: E402
     HiddenWeightsDisplay,
@@ -347,7 +349,7 @@ def test_history_with_no_score_at_all_draws_no_score_legend():
 def test_history_draws_into_given_axes(clf):
     fig, axes = plt.subplots(2, 1)
 
-    display = TrainingHistoryDisplay.from_estimator(clf, axes=axes)
+    display = TrainingHistoryDisplay.from_estimator(clf, ax=axes)
 
     assert list(display.axes_) == list(axes)
     assert display.figure_ is fig
@@ -357,7 +359,7 @@ def test_history_draws_into_given_axes(clf):
 def test_history_rejects_wrong_number_of_axes(clf):
     _, axes = plt.subplots(1, 3)
     with pytest.raises(ValueError, match="pass 2 matplotlib Axes"):
-        TrainingHistoryDisplay.from_estimator(clf, axes=axes)
+        TrainingHistoryDisplay.from_estimator(clf, ax=axes)
 
 
 def test_history_needs_history_attribute(digits):
@@ -477,7 +479,7 @@ def test_prediction_draws_into_given_axes(clf, digits):
     X, _ = digits
     fig, axes = plt.subplots(2, 2)
 
-    display = PredictionDisplay.from_estimator(clf, X[5], axes=axes[1])
+    display = PredictionDisplay.from_estimator(clf, X[5], ax=axes[1])
 
     assert list(display.axes_) == list(axes[1])
     assert display.figure_ is fig
@@ -528,3 +530,389 @@ def test_displays_reject_unfitted_and_non_estimators(make_display):
         make_display(ScratchMLPClassifier())
     with pytest.raises(TypeError):
         make_display(np.zeros((3, 3)))
+
+
+# ---------------------------------------------------------------------- pipelines
+
+
+@pytest.fixture(scope="module")
+def pipe(digits):
+    """A scaler before the network: raw pixels 0..16 in, standardised inside."""
+    X, y = digits
+    model = ScratchMLPClassifier(hidden_layer_sizes=(6,), max_iter=5, random_state=0)
+    pipeline = make_pipeline(StandardScaler(), model)
+    return pipeline.fit(X[:1200] * 16, y[:1200])
+
+
+def test_hidden_weights_of_a_pipeline_are_its_networks(pipe):
+    display = HiddenWeightsDisplay.from_estimator(pipe)
+
+    network = pipe[-1]
+    for neuron, image in enumerate(display.images_):
+        expected = network.coefs_[0][:, neuron].reshape(8, 8)
+        np.testing.assert_array_equal(image.get_array(), expected)
+    np.testing.assert_array_equal(display.biases, network.intercepts_[0])
+
+
+def test_output_weights_of_a_pipeline_are_its_networks(pipe):
+    display = OutputWeightsDisplay.from_estimator(pipe)
+
+    network = pipe[-1]
+    expected = np.column_stack([network.coefs_[-1].T, network.intercepts_[-1]])
+    np.testing.assert_array_equal(display.image_.get_array(), expected)
+    y_labels = [label.get_text() for label in display.ax_.get_yticklabels()]
+    assert y_labels == [str(label) for label in network.classes_]
+
+
+def test_history_of_a_pipeline_is_its_networks(pipe):
+    display = TrainingHistoryDisplay.from_estimator(pipe)
+
+    history = pipe[-1].history_
+    np.testing.assert_array_equal(
+        display.lines_["train_loss"].get_ydata(), history[:, "train_loss"]
+    )
+    np.testing.assert_array_equal(
+        display.lines_["train_score"].get_ydata(), history[:, "train_score"]
+    )
+    assert display.alpha == pipe[-1].alpha
+
+
+def test_prediction_of_a_pipeline_predicts_with_the_whole_pipeline(pipe, digits):
+    X, y = digits
+    raw = X[1300] * 16
+
+    display = PredictionDisplay.from_estimator(pipe, raw, y_true=y[1300])
+
+    heights = [bar.get_height() for bar in display.bars_]
+    np.testing.assert_array_equal(heights, pipe.predict_proba(raw.reshape(1, -1))[0])
+    unscaled = pipe[-1].predict_proba(raw.reshape(1, -1))[0]
+    assert not np.allclose(heights, unscaled)  # the scaler was applied
+    assert display.y_pred == pipe.predict(raw.reshape(1, -1))[0]
+    np.testing.assert_array_equal(display.image_.get_array(), raw.reshape(8, 8))
+
+
+@pytest.mark.parametrize(
+    "make_display",
+    [
+        lambda model: HiddenWeightsDisplay.from_estimator(model),
+        lambda model: OutputWeightsDisplay.from_estimator(model),
+        lambda model: TrainingHistoryDisplay.from_estimator(model),
+        lambda model: PredictionDisplay.from_estimator(model, np.zeros(64)),
+    ],
+    ids=["hidden", "output", "history", "prediction"],
+)
+def test_displays_reject_an_unfitted_pipeline(make_display):
+    unfitted = make_pipeline(StandardScaler(), ScratchMLPClassifier())
+    with pytest.raises(NotFittedError):
+        make_display(unfitted)
+
+
+def test_history_of_a_pipeline_without_history_names_the_attribute(digits):
+    X, y = digits
+    model = MLPClassifier(hidden_layer_sizes=(2,), max_iter=2, random_state=0)
+    pipeline = make_pipeline(StandardScaler(), model).fit(X[:200], y[:200])
+    with pytest.raises(TypeError, match="MLPClassifier has no attribute history_"):
+        TrainingHistoryDisplay.from_estimator(pipeline)
+
+
+def test_weight_displays_accept_a_regressor(digits):
+    """Fitted attributes only: no classes_, so the output units are numbered."""
+    X, y = digits
+    targets = np.column_stack([y, y % 2])
+    model = MLPRegressor(hidden_layer_sizes=(3,), max_iter=3, random_state=0)
+    model.fit(X[:300], targets[:300])
+
+    hidden = HiddenWeightsDisplay.from_estimator(make_pipeline(None, model))
+    output = OutputWeightsDisplay.from_estimator(model)
+
+    np.testing.assert_array_equal(
+        hidden.images_[1].get_array(), model.coefs_[0][:, 1].reshape(8, 8)
+    )
+    y_labels = [label.get_text() for label in output.ax_.get_yticklabels()]
+    assert y_labels == ["0", "1"]
+
+
+# ------------------------------------------------------------ style pass-through
+
+
+def test_imshow_kw_reaches_every_hidden_weight_image(clf):
+    display = HiddenWeightsDisplay.from_estimator(
+        clf,
+        cmap="viridis",
+        imshow_kw={"cmap": "PiYG", "interpolation": "bilinear", "vmin": -2, "vmax": 2},
+    )
+
+    for image in display.images_:
+        assert image.get_cmap().name == "PiYG"
+        assert image.get_interpolation() == "bilinear"
+        assert image.get_clim() == (-2, 2)
+
+
+def test_imshow_kw_reaches_the_output_weight_image(clf):
+    display = OutputWeightsDisplay.from_estimator(
+        clf, imshow_kw={"cmap": "PiYG", "alpha": 0.5}
+    )
+
+    assert display.image_.get_cmap().name == "PiYG"
+    assert display.image_.get_alpha() == 0.5
+    largest = np.abs(display.image_.get_array()).max()
+    assert display.image_.get_clim() == pytest.approx((-largest, largest))
+
+
+def test_line_kw_reaches_every_history_line(clf):
+    display = TrainingHistoryDisplay.from_estimator(
+        clf, line_kw={"lw": 4, "ls": "--", "marker": "s"}
+    )
+
+    assert len(display.lines_) == 4
+    for line in display.lines_.values():
+        assert line.get_linewidth() == 4
+        assert line.get_linestyle() == "--"
+        assert line.get_marker() == "s"
+    assert display.lines_["valid_score"].get_label() == "valid"  # labels kept
+
+
+def test_prediction_style_reaches_the_image_and_the_bars(clf, digits):
+    X, _ = digits
+    display = PredictionDisplay.from_estimator(
+        clf,
+        X[0],
+        y_true=0,
+        imshow_kw={"cmap": "magma"},
+        bar_kw={"alpha": 0.4, "width": 0.5},
+    )
+
+    assert display.image_.get_cmap().name == "magma"
+    assert all(bar.get_alpha() == 0.4 for bar in display.bars_)
+    assert all(bar.get_width() == 0.5 for bar in display.bars_)
+    assert display.bars_[0].get_edgecolor() == to_rgba("black", 0.4)  # the true class
+
+
+def test_bar_kw_overrides_the_colours(clf, digits):
+    X, _ = digits
+    display = PredictionDisplay.from_estimator(clf, X[0], bar_kw={"color": "red"})
+    assert set(_facecolors(display)) == {to_rgba("red")}
+
+
+@pytest.mark.parametrize(
+    "make_display, name",
+    [
+        (lambda m: HiddenWeightsDisplay.from_estimator(m, imshow_kw="PiYG"), "imshow"),
+        (lambda m: OutputWeightsDisplay.from_estimator(m, imshow_kw=[1]), "imshow"),
+        (lambda m: TrainingHistoryDisplay.from_estimator(m, line_kw=3), "line"),
+        (lambda m: PredictionDisplay.from_estimator(m, np.zeros(64), bar_kw=1), "bar"),
+    ],
+)
+def test_style_must_be_a_dict(clf, make_display, name):
+    with pytest.raises(TypeError, match=f"{name}_kw must be a dict"):
+        make_display(clf)
+
+
+def test_hidden_weights_without_colorbar(clf):
+    display = HiddenWeightsDisplay.from_estimator(clf, colorbar=False)
+
+    assert display.colorbar_ is None
+    assert len(display.figure_.axes) == N_HIDDEN
+
+
+def test_output_weights_without_colorbar(clf):
+    display = OutputWeightsDisplay.from_estimator(clf, colorbar=False)
+
+    assert display.colorbar_ is None
+    assert display.figure_.axes == [display.ax_]
+
+
+def test_prediction_colorbar_is_off_unless_asked(clf, digits):
+    X, _ = digits
+    plain = PredictionDisplay.from_estimator(clf, X[0])
+    with_bar = PredictionDisplay.from_estimator(clf, X[0], colorbar=True)
+
+    assert plain.colorbar_ is None
+    assert len(plain.figure_.axes) == 2
+    assert with_bar.colorbar_.mappable is with_bar.image_
+    assert len(with_bar.figure_.axes) == 3
+
+
+# ----------------------------------------------------- images of non-square inputs
+
+
+@pytest.fixture(scope="module")
+def wide_clf(digits):
+    """30 input features: not a perfect square."""
+    X, y = digits
+    model = ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    return model.fit(X[:400, :30], y[:400])
+
+
+def test_hidden_weights_of_non_square_inputs_are_strips(wide_clf):
+    display = HiddenWeightsDisplay.from_estimator(wide_clf)
+
+    assert display.weights.shape == (4, 1, 30)
+    for neuron, image in enumerate(display.images_):
+        np.testing.assert_array_equal(
+            image.get_array(), wide_clf.coefs_[0][:, neuron].reshape(1, 30)
+        )
+        assert image.axes.get_aspect() == "auto"
+    geometries = {ax.get_subplotspec().get_geometry()[:2] for ax in display.axes_}
+    assert geometries == {(4, 1)}  # one strip per row
+
+
+def test_explicit_image_shape_of_non_square_inputs(wide_clf):
+    display = HiddenWeightsDisplay.from_estimator(wide_clf, image_shape=(5, 6))
+
+    assert display.weights.shape == (4, 5, 6)
+    assert display.images_[0].axes.get_aspect() == 1.0
+    with pytest.raises(ValueError, match="holds 36 pixels"):
+        HiddenWeightsDisplay.from_estimator(wide_clf, image_shape=(6, 6))
+
+
+def test_prediction_of_non_square_inputs_is_a_strip(wide_clf, digits):
+    X, _ = digits
+    display = PredictionDisplay.from_estimator(wide_clf, X[0, :30])
+
+    np.testing.assert_array_equal(display.image_.get_array(), X[:1, :30])
+    assert display.axes_[0].get_aspect() == "auto"
+
+
+# --------------------------------------------------------- ax and its former name
+
+
+def test_history_axes_keyword_still_works_with_a_future_warning(clf):
+    fig, axes = plt.subplots(1, 2)
+
+    with pytest.warns(FutureWarning, match="'axes' parameter .* renamed 'ax'"):
+        display = TrainingHistoryDisplay.from_estimator(clf, axes=axes)
+    assert list(display.axes_) == list(axes)
+    with pytest.warns(FutureWarning, match="renamed 'ax'"):
+        display.plot(axes=axes)
+    assert len(axes[0].get_lines()) == 4  # drawn twice
+
+
+def test_prediction_axes_keyword_still_works_with_a_future_warning(clf, digits):
+    X, _ = digits
+    fig, axes = plt.subplots(1, 2)
+
+    with pytest.warns(FutureWarning, match="'axes' parameter .* renamed 'ax'"):
+        display = PredictionDisplay.from_estimator(clf, X[0], axes=axes)
+    assert list(display.axes_) == list(axes)
+    with pytest.warns(FutureWarning, match="renamed 'ax'"):
+        display.plot(axes=axes)
+
+
+def test_ax_and_axes_together_are_refused(clf, digits):
+    _, axes = plt.subplots(1, 2)
+    with pytest.warns(FutureWarning), pytest.raises(TypeError, match="both ax and"):
+        TrainingHistoryDisplay.from_estimator(clf, ax=axes, axes=axes)
+    with pytest.warns(FutureWarning), pytest.raises(TypeError, match="both ax and"):
+        PredictionDisplay.from_estimator(clf, digits[0][0], ax=axes, axes=axes)
+
+
+def test_ax_alone_gives_no_warning(clf, digits):
+    _, axes = plt.subplots(1, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TrainingHistoryDisplay.from_estimator(clf, ax=axes)
+        PredictionDisplay.from_estimator(clf, digits[0][0], ax=axes)
+
+
+# ------------------------------------------------------------ history validation
+
+
+def test_history_columns_of_different_lengths_are_refused():
+    display = TrainingHistoryDisplay(
+        epochs=[1, 2, 3, 4, 5],
+        train_loss=[0.9, 0.8, 0.7, 0.6, 0.5],
+        valid_loss=[0.9, 0.8, 0.7],
+    )
+    message = (
+        r"valid_loss has 3 values but there are 5 epochs: give one value per "
+        r"epoch \(lengths: epochs 5, train_loss 5, valid_loss 3\)"
+    )
+    with pytest.raises(ValueError, match=message):
+        display.plot()
+
+
+def test_history_train_loss_longer_than_epochs_is_refused():
+    display = TrainingHistoryDisplay(epochs=[1, 2], train_loss=[0.9, 0.8, 0.7])
+    with pytest.raises(ValueError, match="train_loss has 3 values but there are 2"):
+        display.plot()
+
+
+# ---------------------------------------------------------------- legend, titles
+
+
+def test_history_legend_names_the_penalty_only_when_there_is_one(digits):
+    X, y = digits
+    labels = {}
+    for alpha in (0.0, 1e-3):
+        model = ScratchMLPClassifier(
+            hidden_layer_sizes=(3,), alpha=alpha, max_iter=2, random_state=0
+        ).fit(X[:300], y[:300])
+        display = TrainingHistoryDisplay.from_estimator(model)
+        labels[alpha] = display.lines_["train_loss"].get_label()
+        legend = [text.get_text() for text in display.axes_[0].get_legend().get_texts()]
+        assert legend == [labels[alpha]]
+    assert labels == {0.0: "train", 1e-3: "train (with L2 penalty)"}
+
+
+def test_history_built_directly_names_the_penalty_from_alpha():
+    def label(**alpha):
+        display = TrainingHistoryDisplay(epochs=[1], train_loss=[0.5], **alpha).plot()
+        return display.lines_["train_loss"].get_label()
+
+    assert label() == "train"
+    assert label(alpha=0) == "train"
+    assert label(alpha=0.5) == "train (with L2 penalty)"
+
+
+@pytest.mark.parametrize(
+    "n_neurons, grid",
+    [(1, (1, 1)), (5, (1, 5)), (10, (2, 5)), (16, (2, 8)), (17, (3, 6))],
+)
+def test_hidden_weights_grid_is_balanced(n_neurons, grid):
+    display = HiddenWeightsDisplay(
+        np.arange(n_neurons * 4.0).reshape(n_neurons, 2, 2), np.zeros(n_neurons)
+    ).plot()
+
+    geometries = {ax.get_subplotspec().get_geometry()[:2] for ax in display.axes_}
+    assert geometries == {grid}
+    assert len(display.figure_.axes) == n_neurons + 1  # no empty panel left
+
+
+def test_hidden_weights_title(clf):
+    created = HiddenWeightsDisplay.from_estimator(clf)
+    assert created.title_ is created.figure_._suptitle
+    assert created.title_.get_text() == "Weights of the first hidden layer"
+
+    fig, (left, _) = plt.subplots(1, 2)
+    divided = HiddenWeightsDisplay.from_estimator(clf, ax=left)
+    assert divided.title_ is left.title
+    assert left.get_title() == "Weights of the first hidden layer"
+
+    _, axes = plt.subplots(1, N_HIDDEN)
+    assert HiddenWeightsDisplay.from_estimator(clf, ax=axes).title_ is None
+
+
+def _prediction(probabilities, y_pred, y_true=None, ax=None):
+    return PredictionDisplay(
+        np.zeros((2, 2)), probabilities, np.array([0, 1, 2]), y_pred, y_true=y_true
+    ).plot(ax=ax)
+
+
+def test_prediction_caption_says_predicted_and_true():
+    misclassified = _prediction([0.2, 0.5, 0.3], y_pred=1, y_true=2)
+    correct = _prediction([0.2, 0.5, 0.3], y_pred=1, y_true=1)
+    unknown = _prediction([0.2, 0.5, 0.3], y_pred=1)
+
+    assert misclassified.caption_.get_text() == "Misclassified: predicted 1, true 2"
+    assert misclassified.caption_ is misclassified.figure_._suptitle
+    assert correct.caption_.get_text() == "Correctly classified: 1"
+    assert unknown.caption_.get_text() == "Predicted: 1"
+
+
+def test_prediction_in_given_axes_has_no_figure_caption():
+    fig, axes = plt.subplots(1, 2)
+    display = _prediction([0.2, 0.5, 0.3], y_pred=1, y_true=2, ax=axes)
+    assert display.caption_ is None
+    assert fig._suptitle is None
+    assert axes[0].get_title() == "predicted: 1, true: 2"
