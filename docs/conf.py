@@ -49,10 +49,9 @@ html_theme_options = {
     "header_links_before_dropdown": 4,
     "navbar_align": "left",
 }
-# No left sidebar: these pages have no subpages to list, so it would only take
-# width from the code and the tables. The gallery (auto_examples/) keeps the
-# theme's, which lists the examples.
-html_sidebars = {"*": [], "user_guide/*": [], "gen_modules/*": []}
+# No left sidebar: the pages have no subpages to list (the gallery's index lists
+# the examples), so it would only take width from the code and the tables.
+html_sidebars = {"**": []}
 html_static_path = ["_static"]
 html_css_files = ["skscratch.css"]
 
