@@ -63,6 +63,9 @@ sphinx_gallery_conf = {
     "reference_url": {"skscratch": None},
     "download_all_examples": False,
     "remove_config_comments": True,
+    # The pages of computation times load their scripts from CDNs: the
+    # documentation is meant to be read offline too.
+    "write_computation_times": False,
 }
 
 
