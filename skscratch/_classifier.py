@@ -22,7 +22,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
@@ -41,6 +40,11 @@ from ._history import History
 from ._losses import LOSSES, mean_loss
 from ._network import forward, initialize_parameters, objective_and_gradients
 from ._optimizers import SGD, Adam
+from ._weights import (
+    check_penalty_scale,
+    combined_sample_weight,
+    per_sample_class_weights,
+)
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _PREDICT_CHUNK_ROWS = 4096
@@ -885,70 +889,22 @@ class ScratchMLPClassifier(ClassifierMixin, BaseEstimator):
         """Validated sample weights times class weights (None if all are one)."""
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
-        if self.class_weight is not None:
-            class_sample_weight = self._class_sample_weight(y, sample_weight)
-            sample_weight = (
-                class_sample_weight
-                if sample_weight is None
-                else sample_weight * class_sample_weight
-            ).astype(X.dtype)
-        if sample_weight is not None:
-            with np.errstate(over="ignore"):
-                total = sample_weight.sum()
-            if not total > 0:
-                raise ValueError(
-                    "The sample weights (times the class weights) sum to zero: at "
-                    "least one sample must have a positive weight."
-                )
-            if not np.finfo(sample_weight.dtype).tiny <= total < np.inf:
-                raise ValueError(
-                    f"The sample weights (times the class weights) sum to {total}, "
-                    "too close to zero or infinity to train on: rescale them."
-                )
-        return sample_weight
+        class_weights = (
+            None
+            if self.class_weight is None
+            else self._class_sample_weight(y, sample_weight)
+        )
+        weights = combined_sample_weight(sample_weight, class_weights, X.dtype)
+        check_penalty_scale(weights, self.alpha)
+        return weights
 
     def _class_sample_weight(self, y, sample_weight):
-        """The class weight of each sample's class.
-
-        ``"balanced"`` weighs each class ``c`` present in ``y`` by
-        ``sum(w) / (n_present_classes * sum(w[y == c]))``, with ``w`` the sample
-        weights (ones by default), so that weighting a sample by ``k`` is the same
-        as repeating it ``k`` times.
-        """
-        if self._target_type == "multilabel-indicator":
-            if self.class_weight != "balanced":
-                raise ValueError(
-                    "class_weight must be 'balanced' or None for multilabel targets; "
-                    "weigh samples with sample_weight instead."
-                )
-            return compute_sample_weight(self.class_weight, y)
-        indices = np.searchsorted(self.classes_, y)
-        if self.class_weight == "balanced":
-            totals = np.bincount(
-                indices, weights=sample_weight, minlength=self.classes_.shape[0]
-            )
-            present = totals > 0
-            class_weights = np.zeros(totals.shape[0])
-            class_weights[present] = totals.sum() / (present.sum() * totals[present])
-        else:
-            weights = np.array(list(self.class_weight.values()), dtype=float)
-            if not (np.isfinite(weights) & (weights >= 0)).all():
-                raise ValueError(
-                    "class_weight must give each class a finite, non-negative "
-                    f"weight; got {self.class_weight}."
-                )
-            unknown = set(self.class_weight) - set(self.classes_.tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight names classes that are not in classes_ "
-                    f"{self.classes_.tolist()}: {sorted(unknown, key=str)}."
-                )
-            class_weights = np.array(
-                [self.class_weight.get(c, 1.0) for c in self.classes_.tolist()]
-            )
-        return class_weights[indices]
+        """The class weight of each sample's class (see ``_weights``)."""
+        return per_sample_class_weights(
+            self.class_weight, y, self.classes_, self._target_type, sample_weight
+        )
 
     def _validation_data(self, X_val, y_val, dtype):
         """Validate a user-supplied validation set: (X_val, Y_val, weights) or None."""
