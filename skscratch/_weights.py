@@ -35,9 +35,10 @@ def balanced_class_weights(class_indices, n_classes, sample_weight=None):
 
     The sample weights are first multiplied by a power of two that puts their
     sum near the top of the float64 range. That is exact, and the balanced
-    weights do not depend on a common scale, so the result is bit for bit that
-    of the formula above, also where the sums themselves would overflow (every
-    weight ``1e307``) or fall below the smallest normal float.
+    weights do not depend on a common scale, so the result is bit for bit the
+    formula above as numpy computes it on ordinary weights, and as it would
+    with an unbounded exponent where the sums overflow (every weight
+    ``1e307``) or fall below the smallest normal float.
 
     Parameters
     ----------
@@ -106,9 +107,9 @@ def _scaled_to_top(sample_weight, n_classes):
     The largest weight becomes less than ``2**1023 / (n_samples * n_classes)``,
     so that neither the sum nor ``n_classes`` times any class total can
     overflow, and the class totals of a representable balanced weight stay
-    normal floats. Multiplying by a power of two is exact (short of a weight
-    ``2**1000`` times smaller than the largest, whose part in the sum is below
-    rounding anyway).
+    normal floats. Multiplying by a power of two is exact, short of a weight
+    about ``2**2000`` times smaller than the largest (a subnormal weight beside
+    a huge one), which becomes subnormal or zero.
     """
     largest = sample_weight.max(initial=0.0)
     if largest == 0:
