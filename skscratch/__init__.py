@@ -3,6 +3,7 @@
 from ._classifier import ScratchMLPClassifier
 from ._gradcheck import check_gradients
 from ._notebook import notebook_network, notebook_split
+from ._persistence import MODEL_TYPES, load_model
 from ._plotting import (
     HiddenWeightsDisplay,
     OutputWeightsDisplay,
@@ -19,6 +20,8 @@ __all__ = [
     "check_gradients",
     "notebook_network",
     "notebook_split",
+    "load_model",
+    "MODEL_TYPES",
     "HiddenWeightsDisplay",
     "OutputWeightsDisplay",
     "TrainingHistoryDisplay",

@@ -33,6 +33,7 @@ from ._network import initialize_parameters, predict_outputs
 from ._solvers import DIVERGED_MESSAGE, SOLVERS, Problem
 from ._state import TrainingState
 from ._warnings import warn
+from ._weights import check_penalty_scale, combined_sample_weight
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -438,35 +439,24 @@ class BaseScratchMLP(BaseEstimator):
         return targets
 
     def _sample_weight(self, sample_weight, X, y, targets):
-        """Validated sample weights times class weights (None if all are one)."""
+        """Validated sample weights times class weights (None if all are one).
+
+        The arithmetic that cannot overflow, and its checks, are in
+        :mod:`skscratch._weights`.
+        """
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
         class_weight = getattr(self, "class_weight", None)
-        if class_weight is not None:
-            class_sample_weight = targets.class_sample_weight(
-                y, sample_weight, class_weight
-            )
-            sample_weight = (
-                class_sample_weight
-                if sample_weight is None
-                else sample_weight * class_sample_weight
-            ).astype(X.dtype)
-        if sample_weight is not None:
-            with np.errstate(over="ignore"):
-                total = sample_weight.sum()
-            if not total > 0:
-                raise ValueError(
-                    "The sample weights (times the class weights) sum to zero: at "
-                    "least one sample must have a positive weight."
-                )
-            if not np.finfo(sample_weight.dtype).tiny <= total < np.inf:
-                raise ValueError(
-                    f"The sample weights (times the class weights) sum to {total}, "
-                    "too close to zero or infinity to train on: rescale them."
-                )
-        return sample_weight
+        class_weights = (
+            None
+            if class_weight is None
+            else targets.class_sample_weight(y, sample_weight, class_weight)
+        )
+        weights = combined_sample_weight(sample_weight, class_weights, X.dtype)
+        check_penalty_scale(weights, self.alpha)
+        return weights
 
     def _gradient_problem(self, X, y, sample_weight):
         """The problem a fitted model's gradient is checked on: ``X`` and ``y``

@@ -12,8 +12,9 @@ stopping. :class:`ClassTargets` serves ScratchMLPClassifier and
 import numpy as np
 import scipy.sparse as sp
 from sklearn.metrics import r2_score
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
+
+from ._weights import per_sample_class_weights
 
 _CLASS_LOSSES = {
     ("log_loss", "multiclass"): "categorical_cross_entropy",
@@ -188,44 +189,10 @@ class ClassTargets:
         return _RunningAccuracy(self)
 
     def class_sample_weight(self, y, sample_weight, class_weight):
-        """The class weight of each sample's class.
-
-        ``"balanced"`` weighs each class ``c`` present in ``y`` by
-        ``sum(w) / (n_present_classes * sum(w[y == c]))``, with ``w`` the sample
-        weights (ones by default), so that weighting a sample by ``k`` is the
-        same as repeating it ``k`` times.
-        """
-        if self.kind == "multilabel-indicator":
-            if class_weight != "balanced":
-                raise ValueError(
-                    "class_weight must be 'balanced' or None for multilabel targets; "
-                    "weigh samples with sample_weight instead."
-                )
-            return compute_sample_weight(class_weight, y)
-        indices = self.indices(y)
-        if class_weight == "balanced":
-            totals = np.bincount(
-                indices, weights=sample_weight, minlength=self.classes.shape[0]
-            )
-            present = totals > 0
-            class_weights = np.zeros(totals.shape[0])
-            class_weights[present] = totals.sum() / (present.sum() * totals[present])
-            return class_weights[indices]
-        weights = np.array(list(class_weight.values()), dtype=float)
-        if not (np.isfinite(weights) & (weights >= 0)).all():
-            raise ValueError(
-                "class_weight must give each class a finite, non-negative "
-                f"weight; got {class_weight}."
-            )
-        unknown = set(class_weight) - set(self.classes.tolist())
-        if unknown:
-            raise ValueError(
-                f"class_weight names classes that are not in classes_ "
-                f"{self.classes.tolist()}: {sorted(unknown, key=str)}."
-            )
-        return np.array([class_weight.get(c, 1.0) for c in self.classes.tolist()])[
-            indices
-        ]
+        """The class weight of each sample's class (see ``_weights``)."""
+        return per_sample_class_weights(
+            class_weight, y, self.classes, self.kind, sample_weight
+        )
 
 
 class _RunningAccuracy:

@@ -90,6 +90,16 @@ WEIGHT_SUM_OUT_OF_RANGE = (
     r"^The sample weights \(times the class weights\) sum to {total}, too close "
     r"to zero or infinity to train on: rescale them\.$"
 )
+FLOAT32_WEIGHT_SUM_OUT_OF_RANGE = (
+    r"^The sample weights \(times the class weights\) sum to {total}, too close "
+    r"to zero or infinity to train on float32 data: rescale them\.$"
+)
+WEIGHTS_SWAMPED_BY_ALPHA = (
+    r"^The sample weights \(times the class weights\) sum to 4e-299, so little "
+    r"that the L2 penalty, alpha / sum = 2\.5e\+294, reaches 1 / eps = 4\.5e\+15 "
+    r"of float64: the network's weights could not move from zero\. Rescale the "
+    r"sample weights, for example to a mean of 1\.$"
+)
 PARTIAL = ("partial",)
 PREDICT = ("fitted", "warm", "partial")
 
@@ -219,6 +229,31 @@ CATALOGUE = [
         ValueError,
         WEIGHT_SUM_OUT_OF_RANGE.format(total=r"[0-9.]+e-319"),
     ),
+    Row(
+        "float32_sample_weight_sum_overflows",
+        fit(X.astype(np.float32), y, sample_weight=np.full(40, 1e37)),
+        ValueError,
+        FLOAT32_WEIGHT_SUM_OUT_OF_RANGE.format(total=r"4e\+38"),
+    ),
+    Row(
+        "float32_sample_weight_sum_underflows",
+        fit(X.astype(np.float32), y, sample_weight=np.full(40, 1e-46)),
+        ValueError,
+        FLOAT32_WEIGHT_SUM_OUT_OF_RANGE.format(total="4e-45"),
+    ),
+    Row(
+        "sample_weight_swamped_by_alpha",
+        fit(X, y, sample_weight=np.full(40, 1e-300)),
+        ValueError,
+        WEIGHTS_SWAMPED_BY_ALPHA,
+    ),
+    Row(
+        "partial_fit_sample_weight_swamped_by_alpha",
+        partial_fit(X, y, classes=[0, 1, 2], sample_weight=np.full(40, 1e-300)),
+        ValueError,
+        WEIGHTS_SWAMPED_BY_ALPHA,
+        starts=("new", "partial"),
+    ),
     # ------------------------------------------------------------- class_weight
     Row(
         "class_weight_unknown_class",
@@ -255,6 +290,28 @@ CATALOGUE = [
         ValueError,
         WEIGHT_SUM_OUT_OF_RANGE.format(total="inf"),
         set_params={"class_weight": {0: 1e308, 1: 1e308, 2: 1e308}},
+    ),
+    Row(
+        "sample_weight_times_class_weight_overflows",
+        fit(X, y, sample_weight=np.full(40, 1e10)),
+        ValueError,
+        WEIGHT_SUM_OUT_OF_RANGE.format(total="inf"),
+        set_params={"class_weight": {0: 1e300}},
+    ),
+    Row(
+        "balanced_class_weight_sum_overflows",
+        fit(X, y, sample_weight=np.full(40, 1e307)),
+        ValueError,
+        WEIGHT_SUM_OUT_OF_RANGE.format(total="inf"),
+        set_params={"class_weight": "balanced"},
+    ),
+    Row(
+        "balanced_class_weight_beyond_float",
+        fit(X, y, sample_weight=np.where(y == 0, 1e300, 1e-300)),
+        ValueError,
+        r"^class_weight='balanced' cannot weigh class indices \[1, 2\]: their "
+        r"samples weigh so little",
+        set_params={"class_weight": "balanced"},
     ),
     # ---------------------------------------------------------- validation data
     Row(

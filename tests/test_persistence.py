@@ -1,4 +1,4 @@
-"""Saving and loading fitted models: pickle, joblib and skops.io.
+"""Saving and loading fitted models: pickle, joblib, skops.io and load_model.
 
 A loaded model must predict exactly as the original and, for the stochastic
 solvers, continue training (``partial_fit``) exactly as the original would.
@@ -16,7 +16,10 @@ import pytest
 import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
-from skscratch import ScratchMLPClassifier
+from skscratch import ScratchMLPClassifier, load_model
+from skscratch._history import History
+from skscratch._optimizers import SGD, Adam
+from skscratch._targets import ClassTargets
 
 from .assertions import assert_same_weights
 
@@ -56,16 +59,15 @@ def _fit(name):
     return est.fit(X_fit, TARGETS[target]), TARGETS[target]
 
 
+def _name(cls):
+    """The name skops writes for a class."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _expected_untrusted(est):
-    types = [
-        "skscratch._classifier.ScratchMLPClassifier",
-        "skscratch._history.History",
-        "skscratch._targets.ClassTargets",
-    ]
+    types = [_name(ScratchMLPClassifier), _name(History), _name(ClassTargets)]
     if est.solver != "lbfgs":
-        types.append(
-            f"skscratch._optimizers.{'SGD' if est.solver == 'sgd' else 'Adam'}"
-        )
+        types.append(_name(SGD if est.solver == "sgd" else Adam))
     return sorted(types)
 
 
@@ -85,10 +87,15 @@ def _skops_round_trip(est):
     return sio.loads(data, trusted=sio.get_untrusted_types(data=data))
 
 
+def _load_model_round_trip(est):
+    return load_model(io.BytesIO(sio.dumps(est)))
+
+
 ROUND_TRIPS = {
     "pickle": _pickle_round_trip,
     "joblib": _joblib_round_trip,
     "skops": _skops_round_trip,
+    "skscratch.load_model": _load_model_round_trip,
 }
 
 
@@ -177,12 +184,9 @@ def test_skops_untrusted_types_are_exactly_skscratch_types(fitted, tmp_path):
 
 def test_skops_exact_list_for_default_model():
     est = ScratchMLPClassifier(hidden_layer_sizes=(3,), max_iter=2).fit(X, y_int)
-    assert sio.get_untrusted_types(data=sio.dumps(est)) == [
-        "skscratch._classifier.ScratchMLPClassifier",
-        "skscratch._history.History",
-        "skscratch._optimizers.Adam",
-        "skscratch._targets.ClassTargets",
-    ]
+    assert sio.get_untrusted_types(data=sio.dumps(est)) == sorted(
+        [_name(ScratchMLPClassifier), _name(History), _name(Adam), _name(ClassTargets)]
+    )
 
 
 def initial_weights(fan_in, fan_out, random_state):
@@ -229,7 +233,7 @@ def test_skops_does_not_run_code_of_untrusted_file(tmp_path):
     untrusted = sio.get_untrusted_types(data=data)
     assert f"{__name__}.Exploding" in untrusted
     with pytest.raises(UntrustedTypesFoundException, match="Exploding"):
-        sio.loads(data, trusted=["skscratch._classifier.ScratchMLPClassifier"])
+        sio.loads(data, trusted=[_name(ScratchMLPClassifier)])
     assert not marker.exists()
     # The same file, once trusted, does run that code: the check above matters.
     sio.loads(data, trusted=untrusted)
