@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import HIDDEN_ACTIVATIONS
+from ._callbacks import CALLBACKS_AVAILABLE, CallbackBridge, CallbackSupport
 from ._events import NoImprovementRule, Recorder, VerbosePrinter
 from ._losses import LOSSES
 from ._network import initialize_parameters, predict_outputs
@@ -235,7 +236,7 @@ def keeps_model_on_error(method):
     return wrapper
 
 
-class BaseScratchMLP(BaseEstimator):
+class BaseScratchMLP(CallbackSupport, BaseEstimator):
     """Parameters, validation and the fit machinery shared by both estimators.
 
     Subclasses define how their targets are read: ``_y_validation`` (extra
@@ -384,6 +385,7 @@ class BaseScratchMLP(BaseEstimator):
             targets = self._targets_from(y, classes, sparse_y)
         else:
             targets = self._fitted_targets(y, incremental)
+        hooks = self._start_callbacks(X, y, sample_weight, incremental)
         problem = self._problem(X, y, sample_weight, targets)
         validation = self._validation_data(X_val, y_val, targets, X.dtype)
         layer_units = [X.shape[1], *hidden_layer_sizes, targets.n_outputs]
@@ -396,14 +398,53 @@ class BaseScratchMLP(BaseEstimator):
         self._prepare_stopping_rule(state, problem)
         # Overflow while diverging is reported once, as an error or a warning,
         # rather than as a stream of RuntimeWarnings.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            SOLVERS[self.solver](
-                problem, state, self._listeners(problem), self, rng, incremental
+        listeners = self._listeners(problem)
+        if hooks is not None:
+            listeners.append(
+                self._callback_bridge(hooks, targets, layer_units, incremental)
             )
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            SOLVERS[self.solver](problem, state, listeners, self, rng, incremental)
         if not all(np.isfinite(p).all() for p in state.coefs_ + state.intercepts_):
             raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
         self._commit(targets, layer_units, state)
+        if hooks is not None:
+            context, hook_data = hooks
+            context.call_on_fit_task_end(
+                estimator=self, **hook_data, reconstruction_attributes={}
+            )
         return self
+
+    def _start_callbacks(self, X, y, sample_weight, incremental):
+        """Open the fit's callback context: (context, hook data), or None when
+        scikit-learn has no callback API."""
+        if not CALLBACKS_AVAILABLE:
+            return None
+        n_epochs = 1 if incremental else self.max_iter
+        context = self._init_callback_context(
+            task_name="partial_fit" if incremental else "fit",
+            max_subtasks=n_epochs + (self.solver == "lbfgs"),
+        )
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        hook_data = {"X": X, "y": y, "metadata": metadata}
+        context.call_on_fit_task_begin(estimator=self, **hook_data)
+        return context, hook_data
+
+    def _callback_bridge(self, hooks, targets, layer_units, incremental):
+        """The listener that calls the callbacks' hooks at every epoch."""
+        context, hook_data = hooks
+
+        def fitted_attributes(state):
+            return {
+                **self._network_attributes(targets, layer_units),
+                "coefs_": [c.copy() for c in state.coefs_],
+                "intercepts_": [b.copy() for b in state.intercepts_],
+                "n_iter_": state.n_iter_,
+                "loss_": state.loss_,
+            }
+
+        task_name = "lbfgs-iteration" if self.solver == "lbfgs" else "epoch"
+        return CallbackBridge(context, self, hook_data, fitted_attributes, task_name)
 
     def _checked_hidden_layer_sizes(self):
         sizes = np.atleast_1d(self.hidden_layer_sizes).tolist()
@@ -627,12 +668,18 @@ class BaseScratchMLP(BaseEstimator):
             )
         return listeners
 
+    @staticmethod
+    def _network_attributes(targets, layer_units):
+        """The fitted attributes that describe the network and its targets."""
+        return {
+            "_targets": targets,
+            "n_layers_": len(layer_units),
+            "n_outputs_": layer_units[-1],
+            "out_activation_": LOSSES[targets.loss_name].output_activation,
+            **targets.fitted_attributes(),
+        }
+
     def _commit(self, targets, layer_units, state):
         """Take the trained state: the one place a call changes the model."""
-        self._targets = targets
-        self.n_layers_ = len(layer_units)
-        self.n_outputs_ = layer_units[-1]
-        self.out_activation_ = LOSSES[targets.loss_name].output_activation
-        for name, value in targets.fitted_attributes().items():
-            setattr(self, name, value)
+        vars(self).update(self._network_attributes(targets, layer_units))
         state.commit_to(self)

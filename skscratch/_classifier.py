@@ -173,8 +173,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         )
         self.class_weight = class_weight
 
-    @_fit_context(prefer_skip_nested_validation=True)
     @keeps_model_on_error
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Fit the network to ``X`` and ``y``.
 
@@ -209,8 +209,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         return self._fit(X, y, sample_weight, X_val, y_val, incremental=False)
 
     @available_if(BaseScratchMLP._check_solver)
-    @_fit_context(prefer_skip_nested_validation=True)
     @keeps_model_on_error
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch over ``X`` and ``y``.
 

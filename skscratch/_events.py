@@ -1,17 +1,53 @@
-"""What happens at the end of each epoch, as listeners the solvers call.
+"""What happens around each epoch, as listeners the solvers call.
 
-A solver trains; after every epoch (every L-BFGS iteration) it builds the
-epoch's record and hands it to each listener in turn with
-``on_epoch_end(state, record)``. Listeners keep the records, print, apply the
-stopping rule, keep the best weights. A listener returns True to ask the
-solver to stop after this epoch. Adding behaviour at the end of an epoch
-(a callback, a progress bar) is one more listener: the solvers do not change.
+A solver trains; it tells each listener in turn when an epoch (an L-BFGS
+iteration) begins, with ``on_epoch_begin(state)``; when it ends, with the
+epoch's record, ``on_epoch_end(state, record)``; and when training ends,
+however it ends, with ``on_train_end(state)``. Listeners keep the records,
+print, apply the stopping rule, keep the best weights, or call scikit-learn's
+callbacks (:mod:`skscratch._callbacks`). A listener returns True from
+``on_epoch_end`` to ask the solver to stop after this epoch. Adding behaviour
+around an epoch is one more listener: the solvers do not change.
 """
 
 import numpy as np
 
 
-class Recorder:
+class EpochListener:
+    """A listener that does nothing: subclasses override what they need."""
+
+    def on_epoch_begin(self, state):
+        """An epoch (an L-BFGS iteration) begins."""
+
+    def on_epoch_end(self, state, record):
+        """An epoch ended with ``record``; return True to stop training."""
+        return False
+
+    def on_train_end(self, state):
+        """Training ended: after the last epoch, an interrupt or an error."""
+
+
+def notify_begin(listeners, state):
+    """Tell every listener that an epoch begins."""
+    for listener in listeners:
+        listener.on_epoch_begin(state)
+
+
+def notify_end(listeners, state, record):
+    """Hand the epoch's record to every listener; True if any asks to stop."""
+    stop = False
+    for listener in listeners:
+        stop = listener.on_epoch_end(state, record) or stop
+    return stop
+
+
+def notify_train_end(listeners, state):
+    """Tell every listener that training ended."""
+    for listener in listeners:
+        listener.on_train_end(state)
+
+
+class Recorder(EpochListener):
     """Append the epoch's figures to ``loss_curve_``, ``validation_scores_``
     and ``history_``."""
 
@@ -23,7 +59,7 @@ class Recorder:
         return False
 
 
-class VerbosePrinter:
+class VerbosePrinter(EpochListener):
     """Print one line per epoch, as MLPClassifier's ``verbose=True`` does."""
 
     def on_epoch_end(self, state, record):
@@ -37,7 +73,7 @@ class VerbosePrinter:
         return False
 
 
-class NoImprovementRule:
+class NoImprovementRule(EpochListener):
     """MLPClassifier's stopping rule, on the validation score or the training loss.
 
     Counts the consecutive epochs that fail to improve by ``tol``; with early

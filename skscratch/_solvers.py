@@ -17,7 +17,7 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from ._events import divergence
+from ._events import divergence, notify_begin, notify_end, notify_train_end
 from ._losses import LOSSES, mean_loss
 from ._network import objective_and_gradients, predict_outputs
 from ._optimizers import make_optimizer
@@ -97,14 +97,6 @@ class Problem:
         }
 
 
-def _notify(listeners, state, record):
-    """Hand the record to every listener; True if any asks to stop."""
-    stop = False
-    for listener in listeners:
-        stop = listener.on_epoch_end(state, record) or stop
-    return stop
-
-
 def _check_fallback_on_divergence(state, reason, early_stopping):
     """Raise unless early stopping holds finite best weights to go back to."""
     if not (early_stopping and state.best_validation_score_ > -np.inf):
@@ -153,6 +145,8 @@ def fit_stochastic(problem, state, listeners, settings, rng, incremental):
     except KeyboardInterrupt:
         checkpoint.restore()
         warn("Training interrupted by user.", UserWarning)
+    finally:
+        notify_train_end(listeners, state)
     if problem.early_stopping:
         state.coefs_, state.intercepts_ = state._best_coefs, state._best_intercepts
 
@@ -190,6 +184,7 @@ class _StochasticLoop:
     def epoch(self, listeners):
         """Train one epoch and hand its record to the listeners; True to stop."""
         state, settings = self.state, self.settings
+        notify_begin(listeners, state)
         start_time = time.perf_counter()
         if settings.shuffle:
             self.rng.shuffle(self.order)  # in place, as MLPClassifier's shuffle
@@ -211,7 +206,7 @@ class _StochasticLoop:
             "duration": time.perf_counter() - start_time,
         }
         state._optimizer.end_epoch(state.t_)
-        stop = _notify(listeners, state, record)
+        stop = notify_end(listeners, state, record)
         if diverged:
             warn(
                 f"Training diverged at epoch {state.n_iter_}: the weights of the "
@@ -275,18 +270,7 @@ def fit_lbfgs(problem, state, listeners, settings, rng=None, incremental=False):
     """
     run = _LbfgsIterations(problem, state, listeners)
     try:
-        result = scipy.optimize.minimize(
-            run.objective,
-            run.params.vector.astype(np.float64),  # scipy works in float64
-            method="L-BFGS-B",
-            jac=True,
-            callback=run.end_of_iteration,
-            options={
-                "maxfun": settings.max_fun,
-                "maxiter": settings.max_iter,
-                "gtol": settings.tol,
-            },
-        )
+        result = _minimize(run, settings)
     except KeyboardInterrupt:
         run.checkpoint.restore()
         warn("Training interrupted by user.", UserWarning)
@@ -306,8 +290,26 @@ def fit_lbfgs(problem, state, listeners, settings, rng=None, incremental=False):
                 f"(max_iter={settings.max_iter}).",
                 ConvergenceWarning,
             )
+    finally:
+        notify_train_end(listeners, state)
     state.coefs_, state.intercepts_ = run.params.unpacked(final)
     state.best_loss_ = min(state.loss_curve_, default=state.loss_)
+
+
+def _minimize(run, settings):
+    """scipy's L-BFGS-B on the run's objective, from the current weights."""
+    return scipy.optimize.minimize(
+        run.objective,
+        run.params.vector.astype(np.float64),  # scipy works in float64
+        method="L-BFGS-B",
+        jac=True,
+        callback=run.end_of_iteration,
+        options={
+            "maxfun": settings.max_fun,
+            "maxiter": settings.max_iter,
+            "gtol": settings.tol,
+        },
+    )
 
 
 class _LbfgsIterations:
@@ -325,11 +327,18 @@ class _LbfgsIterations:
         state.n_iter_ = 0
         self.checkpoint = EpochCheckpoint(state, self.params.vector)
         self.stopped = False
+        self._iteration_begun = False
         self._last_evaluation = {}
         self._clock = time.perf_counter()
 
     def objective(self, vector):
-        """The objective at ``vector`` and its gradient, as a flat vector."""
+        """The objective at ``vector`` and its gradient, as a flat vector.
+
+        The first evaluation after an iteration ended begins the next one.
+        """
+        if not self._iteration_begun:
+            notify_begin(self.listeners, self.state)
+            self._iteration_begun = True
         problem = self.problem
         coefs, intercepts = self.params.unpacked(vector)
         value, coef_grads, intercept_grads, activations = (
@@ -363,7 +372,8 @@ class _LbfgsIterations:
         now = time.perf_counter()
         record["duration"], self._clock = now - self._clock, now
         state.n_iter_ += 1
-        self.stopped = _notify(self.listeners, state, record)
+        self.stopped = notify_end(self.listeners, state, record)
+        self._iteration_begun = False
         self.checkpoint.save()
         if self.stopped:
             raise StopIteration
