@@ -437,10 +437,7 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
         def fitted_attributes(state):
             return {
                 **self._network_attributes(targets, layer_units),
-                "coefs_": [c.copy() for c in state.coefs_],
-                "intercepts_": [b.copy() for b in state.intercepts_],
-                "n_iter_": state.n_iter_,
-                "loss_": state.loss_,
+                **state.copied_attributes(),
             }
 
         task_name = "lbfgs-iteration" if self.solver == "lbfgs" else "epoch"

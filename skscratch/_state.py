@@ -11,6 +11,7 @@ An :class:`EpochCheckpoint` keeps the state of the last completed epoch while
 training runs, for a ``KeyboardInterrupt`` to go back to.
 """
 
+import copy
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -56,6 +57,19 @@ class TrainingState:
         if not keep_optimizer:
             state._optimizer = None
         return state
+
+    def copied_attributes(self):
+        """Copies of the attributes, as of now, without the optimizer (for a
+        model that predicts, and trains on, from this epoch: a callback's
+        ``fitted_estimator``)."""
+        attributes = copy.deepcopy(
+            {
+                f.name: getattr(self, f.name)
+                for f in fields(self)
+                if f.name != "_optimizer"
+            }
+        )
+        return {**attributes, "_optimizer": None}
 
     def commit_to(self, estimator):
         """Give the estimator this state's attributes."""
