@@ -15,7 +15,6 @@ import argparse
 import tempfile
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +30,7 @@ from . import (
     notebook_network,
     notebook_split,
 )
+from ._callbacks import CALLBACKS_AVAILABLE
 from ._notebook import NOTEBOOK_PARAMS
 
 # The configuration fitted by both ScratchMLPClassifier and MLPClassifier (with
@@ -39,8 +39,6 @@ COMPARISON_PARAMS = {"hidden_layer_sizes": (100,), "max_iter": 200}
 # The test image the notebook ends with, shown in prediction.png.
 PREDICTED_TEST_IMAGE = 42
 LARGEST_SEED = 2**32 - 1
-# How often the notebook's training is checked for newly finished epochs.
-_POLL_SECONDS = 0.02
 
 
 def _positive_int(text):
@@ -107,6 +105,14 @@ def _make_parser():
         "--no-plots", action="store_true", help="only train and print, write no files"
     )
     parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help=(
+            "no progress bar while the compared ScratchMLPClassifier trains (the "
+            "bar needs scikit-learn 1.9 or newer and rich)"
+        ),
+    )
+    parser.add_argument(
         "--quiet",
         action="store_true",
         help="print only the final results, not each epoch",
@@ -143,30 +149,49 @@ def _prepare_output_folder(out):
     return None
 
 
-def fit_reporting_epochs(clf, X_train, y_train, X_val, y_val, report_epoch):
-    """Fit the unfitted ``clf`` once, passing each epoch's record to ``report_epoch``.
+class EpochReporter:
+    """A callback that hands each epoch's ``history_`` record to ``report``.
 
-    The fit runs in a worker thread while this thread watches ``clf.history_``,
-    which gains one record per epoch as training goes, and hands each new
-    record to ``report_epoch`` within a few hundredths of a second of the end
-    of its epoch. The network is the one a plain ``clf.fit`` trains, bit for
-    bit. (A fit called once per epoch, with ``warm_start=True`` and
-    ``max_iter=1``, would train another one: each call shuffles the samples
-    starting from their original order, where one fit shuffles the previous
-    epoch's order again.) An error raised by the fit is raised here.
+    It follows scikit-learn's callback protocol (``sklearn.callback``,
+    scikit-learn 1.9 and newer), so the demo prints each epoch as it ends.
     """
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        fitting = executor.submit(_fit_quietly, clf, X_train, y_train, X_val, y_val)
-        n_reported = 0
-        finished = False
-        while not finished:
-            wait([fitting], timeout=_POLL_SECONDS)
-            finished = fitting.done()  # before reading, so that no record is missed
-            new_records = getattr(clf, "history_", [])[n_reported:]
-            for record in new_records:
-                report_epoch(record)
-            n_reported += len(new_records)
-        return fitting.result()
+
+    def __init__(self, report):
+        self.report = report
+
+    def setup(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        if context.task_name == "epoch":
+            self.report(fitted_estimator.history_[-1])
+        return False
+
+    def teardown(self, estimator, context):
+        pass
+
+
+def fit_reporting_epochs(clf, X_train, y_train, X_val, y_val, report_epoch):
+    """Fit ``clf`` once, passing each epoch's record to ``report_epoch``.
+
+    With scikit-learn 1.9 or newer each record is passed as its epoch ends,
+    through an :class:`EpochReporter` callback; with an older scikit-learn,
+    all of them once the fit is done. Either way the network is the one a
+    plain ``clf.fit`` trains, bit for bit.
+    """
+    if not CALLBACKS_AVAILABLE:
+        _fit_quietly(clf, X_train, y_train, X_val, y_val)
+        for record in clf.history_:
+            report_epoch(record)
+        return clf
+    clf.set_callbacks(EpochReporter(report_epoch))
+    try:
+        return _fit_quietly(clf, X_train, y_train, X_val, y_val)
+    finally:
+        clf.set_callbacks()
 
 
 def _fit_quietly(clf, X_train, y_train, X_val, y_val):
@@ -204,14 +229,33 @@ def train_notebook_network(X_train, y_train, X_test, y_test, epochs, seed, say):
     return clf
 
 
-def compare_with_mlpclassifier(X_train, y_train, X_test, y_test, seed, say):
-    """Fit ``COMPARISON_PARAMS`` with both estimators; return them by name."""
+def progress_bar():
+    """scikit-learn's ``ProgressBar`` callback, or None where it is unavailable
+    (scikit-learn older than 1.9, or rich not installed)."""
+    try:
+        from sklearn.callback import ProgressBar
+
+        return ProgressBar()
+    except ImportError:
+        return None
+
+
+def compare_with_mlpclassifier(
+    X_train, y_train, X_test, y_test, seed, say, progress=None
+):
+    """Fit ``COMPARISON_PARAMS`` with both estimators; return them by name.
+
+    ``progress``, a callback, is set on the ScratchMLPClassifier (MLPClassifier
+    takes no callbacks).
+    """
     params = {**COMPARISON_PARAMS, "random_state": seed}
     say(f"A default configuration, {_describe(params)}, on the same split:")
     print(f"{'':24s}{'test accuracy':>15s}{'fit time (s)':>15s}{'epochs':>8s}")
     fitted = {}
     for cls in (ScratchMLPClassifier, MLPClassifier):
         clf = cls(**params)
+        if progress is not None and cls is ScratchMLPClassifier:
+            clf.set_callbacks(progress)
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -300,7 +344,15 @@ def main(argv=None):
     fitted = {"notebook": notebook_net}
     if not args.no_compare:
         fitted.update(
-            compare_with_mlpclassifier(X_train, y_train, X_test, y_test, args.seed, say)
+            compare_with_mlpclassifier(
+                X_train,
+                y_train,
+                X_test,
+                y_test,
+                args.seed,
+                say,
+                None if args.quiet or args.no_progress else progress_bar(),
+            )
         )
     if not args.no_plots:
         write_pictures(args.out, notebook_net, X_train, y_train, X_test, y_test, say)

@@ -89,6 +89,7 @@ def test_demo_network_is_one_fit_bit_for_bit(capsys):
 
 def test_epochs_are_printed_while_training_runs(monkeypatch):
     """Each epoch's line is written before the fit has returned."""
+    pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
     events = []
 
     class Recorder:
@@ -243,3 +244,12 @@ def test_bad_argument_from_the_command_line_has_no_traceback():
     assert "error: argument --seed: must be an integer in [0, 2**32 - 1], got '-1'" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize("flag", [None, "--no-progress", "--quiet"])
+def test_progress_bar_while_the_comparison_trains(flag, capsys, small_comparison):
+    pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
+    pytest.importorskip("rich")
+    main(["--epochs", "1", "--no-plots", *([flag] if flag else [])])
+    shown = "ScratchMLPClassifier - fit" in capsys.readouterr().out
+    assert shown == (flag is None)
