@@ -1,4 +1,4 @@
-"""Assertions shared by several test modules."""
+"""Assertions and helpers shared by several test modules."""
 
 import warnings
 
@@ -66,3 +66,15 @@ def assert_twins(theirs, ours, X, rtol=RTOL, atol=ATOL):
         assert_allclose(predicted, expected, rtol=rtol, atol=atol)
     else:
         np.testing.assert_array_equal(predicted, expected)
+
+
+class Exploding:
+    """A type whose loading has a visible side effect (stands for malicious code)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        with open(self.marker, "w") as file:
+            file.write("code ran")

@@ -23,6 +23,8 @@ from skops.io.exceptions import UntrustedTypesFoundException
 import skscratch
 from skscratch import MODEL_TYPES, ScratchMLPClassifier, ScratchMLPRegressor, load_model
 
+from .assertions import Exploding
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 RNG = np.random.RandomState(0)
@@ -221,18 +223,6 @@ def test_foreign_function_in_place_of_a_type_is_refused(tmp_path):
     path = _tamper(_save(_fitted("adam"), tmp_path / "model.skops"), rename_optimizer)
     with pytest.raises(UntrustedTypesFoundException, match=f"{module_name}.{name}"):
         load_model(path)
-
-
-class Exploding:
-    """A type whose loading has a visible side effect (stands for malicious code)."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        with open(self.marker, "w") as file:
-            file.write("code ran")
 
 
 def test_refused_file_runs_no_code(tmp_path):

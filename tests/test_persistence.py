@@ -21,7 +21,7 @@ from skscratch._history import History
 from skscratch._optimizers import SGD, Adam
 from skscratch._targets import ClassTargets
 
-from .assertions import assert_same_weights
+from .assertions import Exploding, assert_same_weights
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -215,23 +215,11 @@ def test_skops_refuses_untrusted_types(fitted):
         sio.loads(data, trusted=partial)
 
 
-class Exploding:
-    """A type whose loading has a visible side effect (stands for malicious code)."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        with open(self.marker, "w") as file:
-            file.write("code ran")
-
-
 def test_skops_does_not_run_code_of_untrusted_file(tmp_path):
     marker = tmp_path / "side_effect.txt"
     data = sio.dumps({"model": ScratchMLPClassifier(), "payload": Exploding(marker)})
     untrusted = sio.get_untrusted_types(data=data)
-    assert f"{__name__}.Exploding" in untrusted
+    assert f"{Exploding.__module__}.Exploding" in untrusted
     with pytest.raises(UntrustedTypesFoundException, match="Exploding"):
         sio.loads(data, trusted=[_name(ScratchMLPClassifier)])
     assert not marker.exists()
