@@ -596,6 +596,35 @@ CATALOGUE = [
     ),
 ]
 
+LAYER_ROWS = [
+    (
+        "activation_too_few_names",
+        {"activation": ("tanh",)},
+        r"activation gives 1 name\(s\) for 2 hidden layer\(s\)",
+    ),
+    (
+        "activation_unknown_name",
+        {"activation": ("tanh", "swish")},
+        r"activation names unknown activations \['swish'\]",
+    ),
+    (
+        "dropout_too_many_rates",
+        {"dropout": (0.1, 0.2, 0.3)},
+        r"dropout gives 3 rate\(s\) for 2 hidden layer\(s\)",
+    ),
+    (
+        "dropout_rate_out_of_range",
+        {"dropout": (0.1, 1.0)},
+        r"dropout rates must be numbers in \[0, 1\)",
+    ),
+    (
+        "dropout_with_lbfgs",
+        {"dropout": 0.5, "solver": "lbfgs"},
+        "dropout needs a stochastic solver",
+    ),
+]
+
+
 # Every parameter out of range or of the wrong type: sklearn's
 # InvalidParameterError (a ValueError and TypeError), naming the parameter.
 INVALID_PARAMETERS = [
@@ -630,6 +659,9 @@ INVALID_PARAMETERS = [
     ("max_fun", 0),
     ("loss", "hinge"),
     ("init", "zeros"),
+    ("dropout", 1.0),
+    ("dropout", -0.1),
+    ("dropout", "half"),
     ("class_weight", "auto"),
     ("class_weight", [1.0, 2.0]),
 ]
@@ -645,6 +677,19 @@ CATALOGUE += [
         starts=("new", "fitted"),
     )
     for name, value in INVALID_PARAMETERS
+]
+
+
+CATALOGUE += [
+    Row(
+        name,
+        FIT,
+        ValueError,
+        match,
+        set_params={"hidden_layer_sizes": (3, 2), **params},
+        starts=("new", "fitted"),
+    )
+    for name, params, match in LAYER_ROWS
 ]
 
 

@@ -21,6 +21,7 @@ from .test_bad_input import (
     BASE_PARAMS,
     COLUMNS,
     INVALID_PARAMETERS,
+    LAYER_ROWS,
     Row,
     X,
     _bad_init,
@@ -217,6 +218,19 @@ CATALOGUE += [
     )
     for name, value in INVALID_PARAMETERS
     if name in ScratchMLPRegressor().get_params()
+]
+
+
+CATALOGUE += [
+    Row(
+        name,
+        fit(X, y),
+        ValueError,
+        match,
+        set_params={"hidden_layer_sizes": (3, 2), **params},
+        starts=("new", "fitted"),
+    )
+    for name, params, match in LAYER_ROWS
 ]
 
 
