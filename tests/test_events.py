@@ -55,8 +55,10 @@ def test_verbose_printer_prints_one_line(capsys, record, line):
 
 
 NAN = float("nan")
-LOSSES = [1.0, 0.5, 0.49995, 0.4999, 0.6, NAN, 0.4, 0.39995, *[0.4] * 22, 0.3, 0.3]
-SCORES = [0.5, 0.6, 0.6, NAN, 0.6, 0.60005, 0.7, 0.69, *[0.7] * 22, 0.8, 0.8]
+# Improvements above and below tol, a NaN, then a plateau long enough for the
+# adaptive schedule to decay down to its last learning rate.
+TRAIN_LOSSES = [1.0, 0.5, 0.49995, 0.4999, 0.6, NAN, 0.4, 0.39995, *[0.4] * 22, 0.3]
+VALID_SCORES = [0.5, 0.6, 0.6, NAN, 0.6, 0.60005, 0.7, 0.69, *[0.7] * 22, 0.8]
 
 
 def _sklearn_outcomes(values, early_stopping, tol, n_iter_no_change, schedule):
@@ -124,7 +126,7 @@ def _our_outcomes(values, early_stopping, tol, n_iter_no_change, schedule):
 def test_stopping_rule_counts_and_resets_as_mlpclassifier(
     early_stopping, tol, n_iter_no_change, schedule
 ):
-    values = SCORES if early_stopping else LOSSES
+    values = VALID_SCORES if early_stopping else TRAIN_LOSSES
     args = (values, early_stopping, tol, n_iter_no_change, schedule)
     assert _our_outcomes(*args) == _sklearn_outcomes(*args)
 

@@ -102,7 +102,7 @@ def test_make_optimizer_takes_the_estimators_hyperparameters(name):
     theirs_vector = vector.copy()
     ours = make_optimizer(settings, vector)
     assert type(ours) is OPTIMIZERS[name]
-    assert [a.shape for a in ours.state_arrays()][0] == vector.shape
+    assert all(a.shape == vector.shape for a in ours.state_arrays())
     theirs = SKLEARN_OPTIMIZERS[name]([theirs_vector], settings)
     _assert_same_steps(ours, theirs, [vector], [theirs_vector])
 

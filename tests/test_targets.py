@@ -20,6 +20,7 @@ LABELS = {
     "multiclass": np.array([3, 1, 7, 1, 3, 7, 7, 1, 3, 3, 1, 7]),
     "multilabel": RNG.randint(2, size=(12, 4)),
 }
+WEIGHTS = RNG.uniform(0.1, 2.0, 12)
 
 
 def _targets(kind, loss="log_loss", sparse=False):
@@ -211,7 +212,7 @@ def test_probabilities(kind, loss, outputs, expected):
 def test_score_is_the_accuracy_of_the_predictions(kind, loss, weighted):
     targets, y = _targets(kind, loss), LABELS[kind]
     outputs = _outputs(targets, LABELS[kind])
-    weights = RNG.uniform(0.1, 2.0, 12) if weighted else None
+    weights = WEIGHTS if weighted else None
     expected = accuracy_score(y, targets.predict(outputs), sample_weight=weights)
     score = targets.score(outputs, targets.encode(y), weights)
     assert score == pytest.approx(expected, rel=1e-15)
@@ -223,7 +224,7 @@ def test_score_is_the_accuracy_of_the_predictions(kind, loss, weighted):
 def test_running_accuracy_over_batches_is_that_of_all_rows(kind, weighted):
     targets, y = _targets(kind), LABELS[kind]
     Y, outputs = targets.encode(y), _outputs(targets, LABELS[kind])
-    weights = RNG.uniform(0.1, 2.0, 12) if weighted else None
+    weights = WEIGHTS if weighted else None
     running = targets.running_score(Y, weights)
     for batch in (slice(0, 5), slice(5, 10), slice(10, 12)):
         running.add(
