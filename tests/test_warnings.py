@@ -59,23 +59,12 @@ def test_a_warning_inside_a_pipeline_is_reported_at_the_call_to_fit():
     assert (record.filename, record.lineno) == (__file__, line)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="warn stops at joblib's parallel.py, the first frame outside skscratch "
-    "and scikit-learn, when scikit-learn's Parallel runs the fits",
-)
 def test_a_warning_inside_cross_val_score_is_reported_at_the_user_call():
     with pytest.warns(ConvergenceWarning) as records:
         cross_val_score(_unconverged(), X, y, cv=2)
     assert {record.filename for record in records} == {__file__}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="warn takes any file whose path starts with the package's folder name "
-    "for its own, such as one under a sibling folder sklearn_extra/ or "
-    "skscratch_plugins/: the prefix test lacks a path separator",
-)
 @pytest.mark.parametrize("package", [skscratch, sklearn], ids=["skscratch", "sklearn"])
 def test_a_file_in_a_sibling_folder_of_a_package_is_the_users(package):
     sibling = f"{Path(package.__file__).resolve().parent}_extra"
