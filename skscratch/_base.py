@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import HIDDEN_ACTIVATIONS
-from ._callbacks import CALLBACKS_AVAILABLE, CallbackBridge, CallbackSupport
+from ._callbacks import CALLBACK_SUPPORT, CALLBACKS_AVAILABLE, CallbackBridge
 from ._events import NoImprovementRule, Recorder, VerbosePrinter
 from ._losses import LOSSES
 from ._network import initialize_parameters, layer_activations, predict_outputs
@@ -251,7 +251,7 @@ def keeps_model_on_error(method):
     return wrapper
 
 
-class BaseScratchMLP(CallbackSupport, BaseEstimator):
+class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
     """Parameters, validation and the fit machinery shared by both estimators.
 
     Subclasses define how their targets are read: ``_y_validation`` (extra

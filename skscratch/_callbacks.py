@@ -20,8 +20,9 @@ except ImportError:  # scikit-learn < 1.9
 #: Whether the installed scikit-learn has the callback API.
 CALLBACKS_AVAILABLE = CallbackSupportMixin is not None
 
-#: The base class that gives an estimator ``set_callbacks``, if available.
-CallbackSupport = CallbackSupportMixin if CALLBACKS_AVAILABLE else object
+#: The base classes that give an estimator ``set_callbacks``: scikit-learn's
+#: mixin where it exists, none otherwise.
+CALLBACK_SUPPORT = (CallbackSupportMixin,) if CALLBACKS_AVAILABLE else ()
 
 
 class CallbackBridge(EpochListener):
