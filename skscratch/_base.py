@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import HIDDEN_ACTIVATIONS
-from ._callbacks import CALLBACK_SUPPORT, CALLBACKS_AVAILABLE, CallbackBridge
+from ._callbacks import CALLBACK_SUPPORT, FitTask
 from ._events import NoImprovementRule, Recorder, VerbosePrinter
 from ._losses import LOSSES
 from ._network import initialize_parameters, layer_activations, predict_outputs
@@ -234,6 +234,52 @@ def _is_rate(value):
     return isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < 1
 
 
+def layer_settings(estimator, n_hidden):
+    """The activation and dropout rate of each hidden layer, checked.
+
+    Returns ``(activation, dropout)``: ``activation`` as given when it is
+    one name (so that the network computes exactly as scikit-learn's), or
+    the list of names; ``dropout`` a tuple of rates, or None for none.
+    """
+    sizes = f"hidden_layer_sizes={estimator.hidden_layer_sizes!r}"
+    names = layer_activations(estimator.activation, n_hidden)
+    if len(names) != n_hidden:
+        raise ValueError(
+            f"activation gives {len(names)} name(s) for {n_hidden} hidden "
+            f"layer(s) ({sizes}): give one name, or one per hidden layer."
+        )
+    unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
+    if unknown:
+        raise ValueError(
+            f"activation names unknown activations {unknown}; the "
+            f"activations are {sorted(HIDDEN_ACTIVATIONS)}."
+        )
+    rates = (
+        [estimator.dropout] * n_hidden
+        if np.ndim(estimator.dropout) == 0
+        else estimator.dropout
+    )
+    if len(rates) != n_hidden:
+        raise ValueError(
+            f"dropout gives {len(rates)} rate(s) for {n_hidden} hidden "
+            f"layer(s) ({sizes}): give one rate, or one per hidden layer."
+        )
+    if not all(_is_rate(rate) for rate in rates):
+        raise ValueError(
+            f"dropout rates must be numbers in [0, 1); got {estimator.dropout!r}."
+        )
+    dropout = tuple(float(rate) for rate in rates)
+    if any(dropout) and estimator.solver not in STOCHASTIC_SOLVERS:
+        raise ValueError(
+            "dropout needs a stochastic solver ('sgd' or 'adam'): L-BFGS's "
+            "line search needs an objective without random masks."
+        )
+    activation = (
+        estimator.activation if isinstance(estimator.activation, str) else names
+    )
+    return activation, dropout if any(dropout) else None
+
+
 def keeps_model_on_error(method):
     """Decorate ``fit``/``partial_fit``: if the call raises, every attribute of
     the estimator is put back as it was (validation sets some before training)."""
@@ -388,8 +434,45 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         hidden_layer_sizes = self._checked_hidden_layer_sizes()
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be given together.")
-        activations, dropout = self._layer_settings(len(hidden_layer_sizes))
+        activations, dropout = layer_settings(self, len(hidden_layer_sizes))
         first_pass = self._is_first_pass(incremental, classes)
+        X, y, targets = self._training_data(X, y, first_pass, incremental, classes)
+        task = FitTask.start(
+            self,
+            X,
+            y,
+            sample_weight,
+            "partial_fit" if incremental else "fit",
+            (1 if incremental else self.max_iter) + (self.solver == "lbfgs"),
+        )
+        problem = replace(
+            self._problem(X, y, sample_weight, targets),
+            activation=activations,
+            dropout=dropout,
+        )
+        validation = self._validation_data(X_val, y_val, targets, X.dtype)
+        layer_units = [X.shape[1], *hidden_layer_sizes, targets.n_outputs]
+        rng = check_random_state(self.random_state)
+        if first_pass:
+            state = self._initial_state(layer_units, activations, rng, X.dtype)
+        else:
+            state = self._resumed_state(layer_units, incremental)
+        problem = self._with_validation(problem, validation, rng, incremental)
+        self._prepare_stopping_rule(state, problem)
+        listeners = self._listeners(problem, task, targets, layer_units)
+        # Overflow while diverging is reported once, as an error or a warning,
+        # rather than as a stream of RuntimeWarnings.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            SOLVERS[self.solver](problem, state, listeners, self, rng, incremental)
+        if not all(np.isfinite(p).all() for p in state.coefs_ + state.intercepts_):
+            raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
+        self._commit(targets, layer_units, state)
+        if task is not None:
+            task.end()
+        return self
+
+    def _training_data(self, X, y, first_pass, incremental, classes):
+        """Validated ``X`` and ``y``, and the targets: new, or the fitted ones."""
         X, y = validate_quietly(
             self,
             X,
@@ -405,70 +488,8 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         sparse_y = sp.issparse(y)
         y = self._check_y(y)
         if first_pass:
-            targets = self._targets_from(y, classes, sparse_y)
-        else:
-            targets = self._fitted_targets(y, incremental)
-        hooks = self._start_callbacks(X, y, sample_weight, incremental)
-        problem = replace(
-            self._problem(X, y, sample_weight, targets),
-            activation=activations,
-            dropout=dropout,
-        )
-        validation = self._validation_data(X_val, y_val, targets, X.dtype)
-        layer_units = [X.shape[1], *hidden_layer_sizes, targets.n_outputs]
-        rng = check_random_state(self.random_state)
-        if first_pass:
-            state = self._initial_state(layer_units, activations, rng, X.dtype)
-        else:
-            state = self._resumed_state(layer_units, incremental)
-        problem = self._with_validation(problem, validation, rng, incremental)
-        self._prepare_stopping_rule(state, problem)
-        # Overflow while diverging is reported once, as an error or a warning,
-        # rather than as a stream of RuntimeWarnings.
-        listeners = self._listeners(problem)
-        if hooks is not None:
-            listeners.append(
-                self._callback_bridge(hooks, targets, layer_units, incremental)
-            )
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            SOLVERS[self.solver](problem, state, listeners, self, rng, incremental)
-        if not all(np.isfinite(p).all() for p in state.coefs_ + state.intercepts_):
-            raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
-        self._commit(targets, layer_units, state)
-        if hooks is not None:
-            context, hook_data = hooks
-            context.call_on_fit_task_end(
-                estimator=self, **hook_data, reconstruction_attributes={}
-            )
-        return self
-
-    def _start_callbacks(self, X, y, sample_weight, incremental):
-        """Open the fit's callback context: (context, hook data), or None when
-        scikit-learn has no callback API."""
-        if not CALLBACKS_AVAILABLE:
-            return None
-        n_epochs = 1 if incremental else self.max_iter
-        context = self._init_callback_context(
-            task_name="partial_fit" if incremental else "fit",
-            max_subtasks=n_epochs + (self.solver == "lbfgs"),
-        )
-        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
-        hook_data = {"X": X, "y": y, "metadata": metadata}
-        context.call_on_fit_task_begin(estimator=self, **hook_data)
-        return context, hook_data
-
-    def _callback_bridge(self, hooks, targets, layer_units, incremental):
-        """The listener that calls the callbacks' hooks at every epoch."""
-        context, hook_data = hooks
-
-        def fitted_attributes(state):
-            return {
-                **self._network_attributes(targets, layer_units),
-                **state.copied_attributes(),
-            }
-
-        task_name = "lbfgs-iteration" if self.solver == "lbfgs" else "epoch"
-        return CallbackBridge(context, self, hook_data, fitted_attributes, task_name)
+            return X, y, self._targets_from(y, classes, sparse_y)
+        return X, y, self._fitted_targets(y, incremental)
 
     def _checked_hidden_layer_sizes(self):
         sizes = np.atleast_1d(self.hidden_layer_sizes).tolist()
@@ -479,47 +500,6 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         if not all(s > 0 for s in sizes):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return sizes
-
-    def _layer_settings(self, n_hidden):
-        """The activation and dropout rate of each hidden layer, checked.
-
-        Returns ``(activation, dropout)``: ``activation`` as given when it is
-        one name (so that the network computes exactly as scikit-learn's), or
-        the list of names; ``dropout`` a tuple of rates, or None for none.
-        """
-        sizes = f"hidden_layer_sizes={self.hidden_layer_sizes!r}"
-        names = layer_activations(self.activation, n_hidden)
-        if len(names) != n_hidden:
-            raise ValueError(
-                f"activation gives {len(names)} name(s) for {n_hidden} hidden "
-                f"layer(s) ({sizes}): give one name, or one per hidden layer."
-            )
-        unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
-        if unknown:
-            raise ValueError(
-                f"activation names unknown activations {unknown}; the "
-                f"activations are {sorted(HIDDEN_ACTIVATIONS)}."
-            )
-        rates = (
-            [self.dropout] * n_hidden if np.ndim(self.dropout) == 0 else self.dropout
-        )
-        if len(rates) != n_hidden:
-            raise ValueError(
-                f"dropout gives {len(rates)} rate(s) for {n_hidden} hidden "
-                f"layer(s) ({sizes}): give one rate, or one per hidden layer."
-            )
-        if not all(_is_rate(rate) for rate in rates):
-            raise ValueError(
-                f"dropout rates must be numbers in [0, 1); got {self.dropout!r}."
-            )
-        dropout = tuple(float(rate) for rate in rates)
-        if any(dropout) and self.solver not in STOCHASTIC_SOLVERS:
-            raise ValueError(
-                "dropout needs a stochastic solver ('sgd' or 'adam'): L-BFGS's "
-                "line search needs an objective without random masks."
-            )
-        activation = self.activation if isinstance(self.activation, str) else names
-        return activation, dropout if any(dropout) else None
 
     def _is_first_pass(self, incremental, classes):
         """Whether this call starts a new network."""
@@ -717,8 +697,9 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
                     )
         return train_rows, valid_rows
 
-    def _listeners(self, problem):
-        """What runs at the end of each epoch, in order."""
+    def _listeners(self, problem, task, targets, layer_units):
+        """What runs at the end of each epoch, in order: the records, the
+        printing, the stopping rule, and the callbacks' hooks."""
         listeners = [Recorder()]
         if self.verbose:
             listeners.append(VerbosePrinter())
@@ -731,6 +712,16 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
                     self.verbose,
                 )
             )
+        if task is not None:
+
+            def fitted_attributes(state):
+                return {
+                    **self._network_attributes(targets, layer_units),
+                    **state.copied_attributes(),
+                }
+
+            epoch = "lbfgs-iteration" if self.solver == "lbfgs" else "epoch"
+            listeners.append(task.epoch_listener(fitted_attributes, epoch))
         return listeners
 
     def _network_attributes(self, targets, layer_units):
