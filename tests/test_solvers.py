@@ -16,7 +16,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.neural_network._base import LOSS_FUNCTIONS as SKLEARN_LOSSES
 
 from skscratch import ScratchMLPClassifier
-from skscratch._events import NoImprovementRule, Recorder
+from skscratch._events import EpochListener, NoImprovementRule, Recorder
 from skscratch._network import objective_and_gradients
 from skscratch._solvers import Diverged, Problem, fit_lbfgs, fit_stochastic
 from skscratch._state import TrainingState
@@ -57,7 +57,7 @@ def _hand_objective(W, b, rows, alpha):
     )
 
 
-class _Spy:
+class _Spy(EpochListener):
     """A listener keeping each record and a copy of the weights it was made at;
     asks to stop at ``stop_at``, and runs ``act(state)`` at ``act_at``."""
 
@@ -202,7 +202,7 @@ def test_divergence_with_early_stopping_keeps_the_best_weights():
     state.best_loss_, state.validation_scores_ = None, []
     state.remember_as_best(-np.inf)
     rule = NoImprovementRule(1e-4, 10, early_stopping=True, verbose=False)
-    problem = _problem(alpha=0.0, validation=(X[:8], Y[:8], None))
+    problem = _problem(alpha=0.0, validation=(X[:8], Y[:8], None), early_stopping=True)
     settings = _sgd(max_iter=10, early_stopping=True)
     with pytest.warns(
         ConvergenceWarning, match="^Training diverged at epoch 3: the weights"
