@@ -10,16 +10,20 @@
 - No ``RuntimeWarning``, whatever the scale of the weights or the inputs: every
   case ends in a clear ``ValueError`` or a finite result (with the exceptions
   the page states for the regressor's unbounded outputs).
+- Threads and processes: the regressor's predictions and model selection are
+  those of sequential runs, as the classifier's (``test_parallel.py``).
 """
 
 import copy
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
+import joblib
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, log_loss, mean_squared_error, r2_score
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GridSearchCV, train_test_split
 
 import skscratch._base
 import skscratch._solvers
@@ -464,3 +468,80 @@ def test_regressor_output_of_undetermined_value_is_nan_without_warning():
     predicted = _no_runtime_warning(lambda: est.predict(np.full((2, 4), 1e308)))
     assert np.isnan(predicted).all()
     np.testing.assert_array_equal(est.predict(np.ones((1, 4))), [0.0])
+
+
+# ------------------------------------------------------- threads and processes
+
+
+@pytest.fixture(scope="module")
+def regression_search_data():
+    rng = np.random.RandomState(2)
+    X_ = rng.normal(size=(90, 5))
+    return X_, X_ @ rng.normal(size=5) + 0.1 * rng.normal(size=90)
+
+
+REGRESSOR_PARAMS = {"hidden_layer_sizes": (6,), "max_iter": 15, "random_state": 0}
+REGRESSOR_GRID = {"alpha": [1e-4, 1.0], "activation": ["relu", "tanh"]}
+
+
+def test_threads_predict_exactly_the_regressors_sequential_results(
+    regression_search_data,
+):
+    X_, y_ = regression_search_data
+    est = _quietly(lambda: ScratchMLPRegressor(**REGRESSOR_PARAMS).fit(X_, y_))
+    X_large = np.random.RandomState(3).normal(size=(10_000, X_.shape[1]))
+    expected = est.predict(X_large)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: est.predict(X_large), range(24)))
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
+
+
+def _regression_search(X_, y_, n_jobs=None):
+    search = GridSearchCV(
+        ScratchMLPRegressor(**REGRESSOR_PARAMS), REGRESSOR_GRID, cv=3, n_jobs=n_jobs
+    )
+    return _quietly(lambda: search.fit(X_, y_))
+
+
+def _assert_same_regression_search(search, reference, X_):
+    for key in ("mean_test_score", "rank_test_score"):
+        np.testing.assert_array_equal(
+            search.cv_results_[key], reference.cv_results_[key]
+        )
+    assert len(set(reference.cv_results_["mean_test_score"])) > 1
+    np.testing.assert_array_equal(
+        search.best_estimator_.predict(X_), reference.best_estimator_.predict(X_)
+    )
+
+
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_regressor_model_selection_in_parallel_equals_sequential(
+    backend, regression_search_data
+):
+    X_, y_ = regression_search_data
+    reference = _regression_search(X_, y_)
+    with joblib.parallel_config(backend=backend):
+        search = _regression_search(X_, y_, n_jobs=2)
+    _assert_same_regression_search(search, reference, X_)
+
+
+def test_regressor_model_selection_on_a_dask_cluster_equals_sequential(
+    regression_search_data,
+):
+    distributed = pytest.importorskip("dask.distributed")
+    X_, y_ = regression_search_data
+    reference = _regression_search(X_, y_)
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster),
+        joblib.parallel_config(backend="dask"),
+    ):
+        search = _regression_search(X_, y_, n_jobs=-1)
+    _assert_same_regression_search(search, reference, X_)
