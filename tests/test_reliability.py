@@ -12,9 +12,13 @@
   the page states for the regressor's unbounded outputs).
 - Threads and processes: the regressor's predictions and model selection are
   those of sequential runs, as the classifier's (``test_parallel.py``).
+- Saved regressors (pickle, joblib, skops.io with ``load_model``) predict and
+  train on as the original, as classifiers do (``test_persistence.py``).
 """
 
 import copy
+import pickle
+import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,7 +31,12 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 
 import skscratch._base
 import skscratch._solvers
-from skscratch import ScratchMLPClassifier, ScratchMLPRegressor, check_gradients
+from skscratch import (
+    ScratchMLPClassifier,
+    ScratchMLPRegressor,
+    check_gradients,
+    load_model,
+)
 from skscratch._state import TrainingState
 
 from .test_bad_input import assert_same_state
@@ -439,10 +448,11 @@ def test_classifier_predicts_probabilities_at_extreme_inputs(target, activation,
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("activation", ["tanh", "logistic"])
 def test_regressor_with_bounded_units_predicts_finite_values_at_extreme_inputs(
-    dtype,
+    activation, dtype
 ):
-    est, _ = _fitted("regressor", activation="tanh")
+    est, _ = _fitted("regressor", activation=activation)
     predicted = _no_runtime_warning(lambda: est.predict(_extreme_inputs(dtype)))
     assert np.isfinite(predicted).all()
 
@@ -545,3 +555,108 @@ def test_regressor_model_selection_on_a_dask_cluster_equals_sequential(
     ):
         search = _regression_search(X_, y_, n_jobs=-1)
     _assert_same_regression_search(search, reference, X_)
+
+
+# ------------------------------------------------------------ saving and loading
+
+
+def _pickle_round_trip(est, tmp_path):
+    return pickle.loads(pickle.dumps(est))
+
+
+def _joblib_round_trip(est, tmp_path):
+    joblib.dump(est, tmp_path / "model.joblib")
+    return joblib.load(tmp_path / "model.joblib")
+
+
+def _skops_round_trip(est, tmp_path):
+    sio = pytest.importorskip("skops.io")
+    sio.dump(est, tmp_path / "model.skops")
+    return load_model(tmp_path / "model.skops")
+
+
+@pytest.mark.parametrize(
+    "round_trip", [_pickle_round_trip, _joblib_round_trip, _skops_round_trip]
+)
+@pytest.mark.parametrize("params", [{"solver": "sgd"}, {"loss": "poisson"}])
+def test_saved_regressor_predicts_and_trains_on_as_the_original(
+    tmp_path, round_trip, params
+):
+    est, y = _fitted("regressor", **params)
+    loaded = round_trip(est, tmp_path)
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    for _ in range(2):
+        est.partial_fit(X, y)
+        loaded.partial_fit(X, y)
+    for got, expected in zip(
+        loaded.coefs_ + loaded.intercepts_, est.coefs_ + est.intercepts_, strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+
+
+# ------------------------------------------------------------------ divergence
+
+DIVERGED_WITH_BEST = (
+    r"^Training diverged at epoch (\d+): the weights of the best validation "
+    r"score \((.+)\) are kept\. Lower the learning rate, or scale the input "
+    r"data\.$"
+)
+DIVERGING = {
+    "hidden_layer_sizes": (10,),
+    "solver": "sgd",
+    "learning_rate_init": 5.0,
+    "early_stopping": True,
+    "max_iter": 100,
+    "random_state": 0,
+}
+
+
+def test_divergence_with_early_stopping_keeps_the_best_epoch_and_says_so():
+    est = ScratchMLPRegressor(**DIVERGING)
+    with pytest.warns(ConvergenceWarning, match=DIVERGED_WITH_BEST) as record:
+        est.fit(X, Y["regressor"] * 1e3)
+    message = next(
+        str(w.message) for w in record if "Training diverged" in str(w.message)
+    )
+    diverged_at = int(re.match(DIVERGED_WITH_BEST, message).group(1))
+    assert est.n_iter_ == len(est.history_) == diverged_at
+    assert not np.isfinite(est.loss_)
+    assert not np.isfinite(est.loss_curve_[-1])
+    assert not np.isfinite(est.history_[-1]["train_loss"])
+    scores = est.validation_scores_[:-1]
+    best_epoch = int(np.argmax(scores)) + 1
+    assert est.best_validation_score_ == max(scores)
+    assert message == re.sub(r"\(.+\)", f"({max(scores):.6g})", message)
+
+    # The weights kept are those of the best epoch: a fit stopped there.
+    stopped_there = _quietly(
+        lambda: ScratchMLPRegressor(**{**DIVERGING, "max_iter": best_epoch}).fit(
+            X, Y["regressor"] * 1e3
+        )
+    )
+    for got, expected in zip(
+        est.coefs_ + est.intercepts_,
+        stopped_there.coefs_ + stopped_there.intercepts_,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(got, expected)
+    assert np.isfinite(est.predict(X)).all()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_divergence_before_any_validation_score_raises(kind):
+    """A new model diverging in its first epoch has no best weights."""
+    est = ESTIMATORS[kind](**{**DIVERGING, "learning_rate_init": 1e3})
+    with pytest.raises(ValueError, match=r"at epoch 1\)\. The input data may"):
+        est.fit(X * 1e200, Y[kind])
+    assert vars(est) == est.get_params()
+
+
+def test_regressor_reads_strings_of_numbers_as_numbers():
+    as_strings = Y["regressor"].astype(str)
+    from_strings = _quietly(lambda: ScratchMLPRegressor(**SMALL).fit(X, as_strings))
+    from_floats = _quietly(
+        lambda: ScratchMLPRegressor(**SMALL).fit(X, as_strings.astype(float))
+    )
+    np.testing.assert_array_equal(from_strings.predict(X), from_floats.predict(X))
