@@ -457,6 +457,17 @@ CATALOGUE = [
         starts=("new", "fitted"),
     ),
     Row(
+        # Binary targets are stratified, as in MLPClassifier: a class of one
+        # sample cannot be split in two.
+        "early_stopping_binary_class_of_one_sample",
+        fit(X, _with(np.zeros(40), 0, 1.0)),
+        ValueError,
+        r"^The least populated class(es)? in y ha(s|ve) only 1 member, which is "
+        r"too few",
+        set_params={"early_stopping": True},
+        starts=("new", "fitted"),
+    ),
+    Row(
         "y_val_multilabel_not_0_1",
         fit(X, Y_MULTILABEL, X_val=X, y_val=_with(Y_MULTILABEL, (0, 0), 5)),
         ValueError,
