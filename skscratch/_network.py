@@ -54,7 +54,8 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
         with the bias last, as the teaching notebook does.
         A callable is called as ``init(fan_in, fan_out, random_state)`` once per
         layer and returns ``(coef, intercept)`` of shapes ``(fan_in, fan_out)``
-        and ``(fan_out,)``.
+        and ``(fan_out,)``, of real numbers (integers or floats: not booleans,
+        complex numbers or objects) that are finite in ``dtype``.
     hidden_activation : str or sequence of str
         Name of the hidden activation, or one name per hidden layer: it sets
         the Glorot factor of the weights into that layer (the output layer's
@@ -68,12 +69,38 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
     -------
     coefs, intercepts : list of ndarray
         One weight matrix and one bias vector per layer.
+
+    Raises
+    ------
+    TypeError
+        If ``init`` does not return a pair, or returns arrays that are not of
+        real numbers.
+    ValueError
+        If ``init`` returns arrays of the wrong shapes, or with values that are
+        NaN, infinite, or beyond the range of ``dtype``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def ones(fan_in, fan_out, random_state):
+    ...     return np.ones((fan_in, fan_out)), np.zeros(fan_out)
+    >>> coefs, intercepts = initialize_parameters(
+    ...     [2, 3, 1], ones, "relu", np.random.RandomState(0), np.float32
+    ... )
+    >>> [c.shape for c in coefs], intercepts[0].dtype
+    ([(2, 3), (3, 1)], dtype('float32'))
+    >>> def nans(fan_in, fan_out, random_state):
+    ...     return np.full((fan_in, fan_out), np.nan), np.zeros(fan_out)
+    >>> initialize_parameters([2, 3, 1], nans, "relu", None, np.float64)
+    Traceback (most recent call last):
+    ...
+    ValueError: init returned NaN or infinite values in its coef for layer 1 (2 -> 3).
     """
     names = layer_activations(hidden_activation, len(layer_units) - 2)
     coefs, intercepts = [], []
-    for layer, (fan_in, fan_out) in enumerate(pairwise(layer_units)):
+    for layer, (fan_in, fan_out) in enumerate(pairwise(layer_units), start=1):
         if init == "glorot_uniform":
-            name = names[min(layer, len(names) - 1)] if names else "identity"
+            name = names[min(layer, len(names)) - 1] if names else "identity"
             factor = HIDDEN_ACTIVATIONS[name].glorot_factor
             bound = np.sqrt(factor / (fan_in + fan_out))
             coef = random_state.uniform(-bound, bound, (fan_in, fan_out))
@@ -83,18 +110,7 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
             coef, intercept = neurons[:, :-1].T, neurons[:, -1]
         else:
             drawn = init(fan_in, fan_out, random_state)
-            if not (isinstance(drawn, tuple | list) and len(drawn) == 2):
-                raise TypeError(
-                    "init must return a pair (coef, intercept) of arrays of shapes "
-                    f"{(fan_in, fan_out)} and {(fan_out,)}; got {type(drawn).__name__}."
-                )
-            coef, intercept = np.asarray(drawn[0]), np.asarray(drawn[1])
-            if coef.shape != (fan_in, fan_out) or intercept.shape != (fan_out,):
-                raise ValueError(
-                    f"init must return a coef of shape {(fan_in, fan_out)} and an "
-                    f"intercept of shape {(fan_out,)}; got {coef.shape} and "
-                    f"{intercept.shape}."
-                )
+            coef, intercept = _checked_init_arrays(drawn, layer, fan_in, fan_out, dtype)
         coefs.append(np.array(coef, dtype=dtype, order="C"))
         intercepts.append(np.array(intercept, dtype=dtype))
     return coefs, intercepts
@@ -122,6 +138,45 @@ def needs_kept_values(hidden_activation, n_hidden, dropout_masks=None):
     return dropout_masks is not None or any(
         HIDDEN_ACTIVATIONS[name].needs_z for name in names
     )
+
+
+def _checked_init_arrays(drawn, layer, fan_in, fan_out, dtype):
+    """The ``(coef, intercept)`` an ``init`` callable returned for ``layer``, as
+    arrays of ``dtype``: a pair of the right shapes, of real numbers, finite."""
+    if not (isinstance(drawn, tuple | list) and len(drawn) == 2):
+        raise TypeError(
+            "init must return a pair (coef, intercept) of arrays of shapes "
+            f"{(fan_in, fan_out)} and {(fan_out,)}; got {type(drawn).__name__}."
+        )
+    coef, intercept = np.asarray(drawn[0]), np.asarray(drawn[1])
+    if coef.shape != (fan_in, fan_out) or intercept.shape != (fan_out,):
+        raise ValueError(
+            f"init must return a coef of shape {(fan_in, fan_out)} and an "
+            f"intercept of shape {(fan_out,)}; got {coef.shape} and "
+            f"{intercept.shape}."
+        )
+    where = f"its {{}} for layer {layer} ({fan_in} -> {fan_out})"
+    checked = []
+    for name, values in (("coef", coef), ("intercept", intercept)):
+        if values.dtype.kind not in "iuf":
+            raise TypeError(
+                "init must return arrays of real numbers (integers or floats); "
+                f"{where.format(name)} is of dtype {values.dtype}."
+            )
+        if not np.isfinite(values).all():
+            raise ValueError(
+                f"init returned NaN or infinite values in {where.format(name)}."
+            )
+        with np.errstate(over="ignore"):
+            converted = values.astype(dtype)
+        if not np.isfinite(converted).all():
+            raise ValueError(
+                f"init returned values beyond the range of {np.dtype(dtype).name} "
+                f"in {where.format(name)}: largest magnitude "
+                f"{np.abs(values).max():.6g}."
+            )
+        checked.append(converted)
+    return checked
 
 
 def forward(

@@ -29,6 +29,7 @@ from .test_bad_input import (
     assert_same_state,
     call,
     fit,
+    init_rows,
     partial_fit,
 )
 
@@ -123,6 +124,7 @@ CATALOGUE = [
         set_params={"init": _bad_init(1, 0)},
         starts=("new", "fitted"),
     ),
+    *init_rows(X, y, n_outputs=1),
     Row(
         "hidden_layer_size_zero",
         fit(X, y),
