@@ -379,16 +379,34 @@ def _gelu(op, z):
     return op.Mul(z, phi)
 
 
+def _logistic(op, z):
+    """The logistic sigmoid ``1 / (1 + exp(-z))``, as scipy's ``expit``.
+
+    Written as ``1 / (1 + e)`` for ``z >= 0`` and ``e / (1 + e)`` below, with
+    ``e = exp(-|z|)``, which cannot overflow. onnxruntime's ``Sigmoid`` is an
+    approximation that gives 0 below about -20 (float32) or -40 (float64);
+    dividing logistic outputs by their sum (the probabilities of
+    ``loss="squared_error"``) needs them to the last digits.
+    """
+    e = op.Exp(op.Neg(op.Abs(z)))
+    one_plus_e = op.Add(op.constant(1.0), e)
+    return op.Where(
+        op.Less(z, op.constant(0.0)),
+        op.Div(e, one_plus_e),
+        op.Div(op.constant(1.0), one_plus_e),
+    )
+
+
 def _silu(op, z):
     """``z s(z)``, ``s`` the logistic sigmoid."""
-    return op.Mul(z, op.Sigmoid(z))
+    return op.Mul(z, _logistic(op, z))
 
 
 # How each hidden activation of ``_activations.HIDDEN_ACTIVATIONS`` is written
 # with ONNX operators, given the pre-activations ``z``.
 HIDDEN_ACTIVATION_GRAPHS = {
     "identity": lambda op, z: z,
-    "logistic": lambda op, z: op.Sigmoid(z),
+    "logistic": _logistic,
     "tanh": lambda op, z: op.Tanh(z),
     "relu": lambda op, z: op.Relu(z),
     "leaky_relu": _leaky_relu,
@@ -401,7 +419,7 @@ HIDDEN_ACTIVATION_GRAPHS = {
 # The same for ``_activations.OUTPUT_ACTIVATIONS``.
 OUTPUT_ACTIVATION_GRAPHS = {
     "identity": lambda op, z: z,
-    "logistic": lambda op, z: op.Sigmoid(z),
+    "logistic": _logistic,
     "softmax": lambda op, z: op.Softmax(z, axis=1),
     "exp": lambda op, z: op.Exp(z),
 }
@@ -443,24 +461,20 @@ def _probabilities(op, model, outputs):
 
 def _onnx_labels(scope, model):
     """The class labels as the graph holds them: int64 or strings (class
-    indices with the ``nocl`` option)."""
+    indices with the ``nocl`` option).
+
+    Float labels are whole numbers (scikit-learn takes other floats for a
+    regression target, which a classifier refuses) and become int64, as in
+    skl2onnx's converters; so do booleans.
+    """
     from skl2onnx.common.utils_classifier import get_label_classes
 
     labels = np.asarray(get_label_classes(scope, model))
     if labels.dtype.kind == "O":
         labels = np.array(labels.tolist())
-    if labels.dtype.kind in "biu":
-        return labels.astype(np.int64)
-    if labels.dtype.kind == "f" and np.array_equal(labels, np.round(labels)):
-        return labels.astype(np.int64)
     if labels.dtype.kind in "US":
         return labels.astype(str)
-    raise ValueError(
-        f"Cannot convert {type(model).__name__} with class labels "
-        f"{labels.tolist()} to ONNX: ONNX classifiers label with integers or "
-        "strings. Encode the labels (for instance with "
-        "sklearn.preprocessing.LabelEncoder) before fitting."
-    )
+    return labels.astype(np.int64)
 
 
 def _is_multilabel(model):
