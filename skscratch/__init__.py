@@ -3,6 +3,7 @@
 from ._classifier import ScratchMLPClassifier
 from ._gradcheck import check_gradients
 from ._notebook import notebook_network, notebook_split
+from ._onnx import register_onnx_converters, to_onnx
 from ._persistence import MODEL_TYPES, load_model
 from ._plotting import (
     HiddenWeightsDisplay,
@@ -22,6 +23,8 @@ __all__ = [
     "notebook_split",
     "load_model",
     "MODEL_TYPES",
+    "to_onnx",
+    "register_onnx_converters",
     "HiddenWeightsDisplay",
     "OutputWeightsDisplay",
     "TrainingHistoryDisplay",
