@@ -557,7 +557,9 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             dtype=np.float64,
             **self._y_validation,
         )
-        return self._problem(X, self._check_y(y), sample_weight, self._targets)
+        problem = self._problem(X, self._check_y(y), sample_weight, self._targets)
+        activation, dropout = layer_settings(self, self.n_layers_ - 2)
+        return replace(problem, activation=activation, dropout=dropout)
 
     def _problem(self, X, y, sample_weight, targets):
         """The training problem of validated ``X`` and ``y`` (no validation data)."""

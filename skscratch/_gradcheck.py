@@ -6,6 +6,7 @@ from numbers import Real
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseScratchMLP
@@ -13,7 +14,9 @@ from ._losses import LOSSES, mean_loss
 from ._network import forward, l2_penalty
 
 
-def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
+def check_gradients(
+    estimator, X, y, sample_weight=None, *, epsilon=1e-6, random_state=0
+):
     r"""Compare backpropagation's gradients with central differences.
 
     For every parameter :math:`\theta_j` of the network, the numerical
@@ -43,6 +46,11 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights; the estimator's ``class_weight`` multiplies them, as in
         ``fit``.
+    random_state : int, RandomState instance or None, default=0
+        For a model with ``dropout``: draws the one set of dropout masks at
+        which the gradient is checked (training draws new ones for every
+        mini-batch; with the masks fixed, the objective is a smooth function
+        of the weights). Ignored without dropout.
     epsilon : float, default=1e-6
         Step of the central differences. A much smaller step loses the
         differences to rounding (a step that does not change a weight at all
@@ -108,10 +116,21 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
     problem = estimator._gradient_problem(X, y, sample_weight)
     coefs = [c.astype(np.float64) for c in estimator.coefs_]
     intercepts = [b.astype(np.float64) for b in estimator.intercepts_]
+    masks = problem.dropout_masks(
+        check_random_state(random_state),
+        problem.Y.shape[0],
+        [c.shape[1] for c in coefs[:-1]],
+        np.float64,
+    )
     # Overflow is expected at extreme inputs: it is reported as one ValueError.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         value, coef_grads, intercept_grads, _ = problem.objective_and_gradients(
-            coefs, intercepts, problem.X, problem.Y, problem.sample_weight
+            coefs,
+            intercepts,
+            problem.X,
+            problem.Y,
+            problem.sample_weight,
+            dropout_masks=masks,
         )
         if not (
             np.isfinite(value)
@@ -120,7 +139,7 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
             raise ValueError(
                 OVERFLOW_MESSAGE.format(where="at the estimator's weights")
             )
-        objective = _objective(problem, coefs, intercepts)
+        objective = _objective(problem, coefs, intercepts, masks)
         errors = {"coefs_": [], "intercepts_": []}
         for name, params, grads in (
             ("coefs_", coefs, coef_grads),
@@ -173,7 +192,7 @@ def _relative_error(analytic, numeric):
     )
 
 
-def _objective(problem, coefs, intercepts):
+def _objective(problem, coefs, intercepts, dropout_masks=None):
     """The objective backpropagation differentiates, computed on its own.
 
     The per-output losses are added up: the regression squared error, which
@@ -189,7 +208,13 @@ def _objective(problem, coefs, intercepts):
 
     def objective():
         outputs = forward(
-            coefs, intercepts, problem.X, problem.activation, loss.output_activation
+            coefs,
+            intercepts,
+            problem.X,
+            problem.activation,
+            loss.output_activation,
+            kept=None if dropout_masks is None else [],
+            dropout_masks=dropout_masks,
         )[-1]
         return mean_loss(loss, problem.Y, outputs, problem.sample_weight) + (
             l2_penalty(coefs, problem.alpha, weight_sum)

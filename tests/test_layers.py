@@ -177,3 +177,13 @@ def test_persistence_history_and_displays_with_layers_and_dropout(estimator_clas
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.set_params(warm_start=True).fit(X_IRIS, y_IRIS)
+
+
+@pytest.mark.parametrize("estimator_class", ESTIMATORS)
+def test_check_gradients_of_a_dropout_model_at_fixed_masks(estimator_class):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(15, 4))
+    y = rng.randint(3, size=15) if estimator_class is ScratchMLPClassifier else X[:, 0]
+    model = small(estimator_class, dropout=(0.5, 0.3), activation=("tanh", "gelu"))
+    errors = check_gradients(model.fit(X, y), X, y, random_state=3)
+    assert max(errors["coefs_"] + errors["intercepts_"]) < 1e-6
