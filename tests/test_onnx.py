@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_diabetes, load_iris, make_multilabel_classification
 from sklearn.ensemble import VotingClassifier, VotingRegressor
@@ -392,6 +393,14 @@ def test_zipmap_for_multilabel_targets():
     assert_array_equal(labels, clf.predict(X))
     table = np.array([[row[label] for label in range(4)] for row in proba])
     assert_allclose(table, clf.predict_proba(X), atol=PROBA_ATOL)
+
+
+def test_multilabel_fitted_on_a_sparse_indicator_gives_dense_labels():
+    X = ML_X.astype(np.float32)
+    clf = fit_quietly(small_classifier(), X, sp.csr_matrix(ML_Y))
+    labels, proba = run(to_onnx(clf, X[:1], options={"zipmap": False}), X)
+    assert_array_equal(labels, clf.predict(X).toarray())
+    assert_allclose(proba, clf.predict_proba(X), atol=PROBA_ATOL)
 
 
 def test_nocl_labels_with_class_indices():
