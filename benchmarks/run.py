@@ -1,9 +1,10 @@
-"""Benchmark ScratchMLPClassifier against scikit-learn's MLPClassifier.
+"""Benchmark skscratch's estimators against scikit-learn's.
 
-Every timed case runs both estimators in the same process, alternating them
-repeat after repeat (A, B, A, B, ...) so that both see the same machine load;
-the tables report medians and the ratio ``MLPClassifier time / Scratch time``
-(above 1: skscratch is faster).
+ScratchMLPClassifier is timed against MLPClassifier and ScratchMLPRegressor
+against MLPRegressor. Every timed case runs both estimators in the same
+process, alternating them repeat after repeat (A, B, A, B, ...) so that both
+see the same machine load; the tables report medians and the ratio
+``scikit-learn time / skscratch time`` (above 1: skscratch is faster).
 
 Run ``python benchmarks/run.py`` (3 to 5 minutes on 2 cores) or
 ``python benchmarks/run.py --quick`` (about a minute, smaller data, fewer
@@ -17,6 +18,7 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -28,18 +30,30 @@ import scipy
 import sklearn
 import threadpoolctl
 from floor_numpy import fit_floor, fit_notebook_floor
-from sklearn.datasets import load_digits, make_classification
+from sklearn.datasets import (
+    load_diabetes,
+    load_digits,
+    make_classification,
+    make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.estimator_checks import check_estimator
 
-from skscratch import ScratchMLPClassifier, notebook_network, notebook_split
+import skscratch
+from skscratch import (
+    ScratchMLPClassifier,
+    ScratchMLPRegressor,
+    notebook_network,
+    notebook_split,
+)
 from skscratch import _notebook as notebook
 
-IMPLEMENTATIONS = {"skscratch": ScratchMLPClassifier, "sklearn": MLPClassifier}
+CLASSIFIERS = {"skscratch": ScratchMLPClassifier, "sklearn": MLPClassifier}
+REGRESSORS = {"skscratch": ScratchMLPRegressor, "sklearn": MLPRegressor}
 
-# The 784-feature cases: hidden layers, solver and the parameters that differ
-# from the defaults.
+# The 784-feature classification cases: hidden layers, solver and the
+# parameters that differ from the defaults.
 LARGE_CONFIGURATIONS = {
     "(100,) adam": ((100,), "adam", {}),
     "(256, 128) sgd Nesterov": (
@@ -96,6 +110,13 @@ def fit_function(estimator_class, params, X, y):
     return lambda: estimator_class(**params).fit(X, y)
 
 
+def estimator_fits(implementations, params, X, y):
+    """One fit callable per implementation, all with ``params`` on ``X, y``."""
+    return {
+        name: fit_function(cls, params, X, y) for name, cls in implementations.items()
+    }
+
+
 def floor_arguments(params):
     """``fit_floor``'s arguments for the estimators' parameters ``params``."""
     return {
@@ -126,10 +147,7 @@ def case_digits(config):
     params = {"random_state": 0}
     times = interleaved(
         {
-            **{
-                name: fit_function(cls, params, X, y)
-                for name, cls in IMPLEMENTATIONS.items()
-            },
+            **estimator_fits(CLASSIFIERS, params, X, y),
             "floor": lambda: fit_floor(X, y, epochs=200),
         },
         config.repeats,
@@ -138,18 +156,34 @@ def case_digits(config):
         "case": "digits, default configuration (fit)",
         **ratio_row(times),
         "floor": times["floor"],
-        "fit_memory": fit_peaks(params, X, y),
+        "fit_memory": fit_peaks(CLASSIFIERS, params, X, y),
     }
 
 
-def fit_peaks(params, X, y):
+def case_diabetes(config):
+    """Default configuration on the diabetes data, as loaded: the whole fit.
+
+    Both regressors run their 200 epochs (``max_iter``) of three mini-batches
+    on this data.
+    """
+    X, y = load_diabetes(return_X_y=True)
+    params = {"random_state": 0}
+    times = interleaved(estimator_fits(REGRESSORS, params, X, y), config.repeats)
+    return {
+        "case": "diabetes regression, default configuration (fit)",
+        **ratio_row(times),
+        "fit_memory": fit_peaks(REGRESSORS, params, X, y),
+    }
+
+
+def fit_peaks(implementations, params, X, y):
     """Peak bytes (tracemalloc) of one fit of each estimator, X excluded.
 
     Each fit runs once untraced first, so that what a first call allocates
     once per process (lazy imports, caches) is not counted.
     """
     peaks = {}
-    for name, cls in IMPLEMENTATIONS.items():
+    for name, cls in implementations.items():
         fit = fit_function(cls, params, X, y)
         fit()
         peaks[name] = peak_memory(fit)
@@ -175,6 +209,18 @@ def large_data(config):
         random_state=0,
     )
     return X, y
+
+
+def large_regression_data(config):
+    """784 features, 50 of them informative, and a standardized real target."""
+    X, y = make_regression(
+        n_samples=config.n_samples,
+        n_features=784,
+        n_informative=50,
+        noise=10.0,
+        random_state=0,
+    )
+    return X, (y - y.mean()) / y.std()
 
 
 def layer_shapes(n_features, hidden_layer_sizes, n_outputs):
@@ -222,39 +268,58 @@ def gemm_seconds_per_epoch(n_samples, shapes, batch_size, dtype, repeats):
 
 
 def case_large(config, X, y, hidden_layer_sizes, solver, dtype, label, **params):
-    """Fixed-epoch fit on the large data, with the numpy floor alongside."""
+    """Fixed-epoch classifier fit on the large data, with the numpy floor."""
     X = X.astype(dtype)
     fit_params = fixed_epochs(hidden_layer_sizes, solver, config.epochs, **params)
     times = interleaved(
         {
-            **{
-                name: fit_function(cls, fit_params, X, y)
-                for name, cls in IMPLEMENTATIONS.items()
-            },
+            **estimator_fits(CLASSIFIERS, fit_params, X, y),
             "floor": lambda: fit_floor(X, y, **floor_arguments(fit_params)),
         },
         config.repeats,
     )
+    n_classes = len(np.unique(y))
+    return epoch_row(config, label, CLASSIFIERS, fit_params, X, y, n_classes, times)
+
+
+def case_large_regression(config, X, y, dtype, label):
+    """Fixed-epoch regressor fit on the large data: (100,) adam, batches of 200."""
+    X = X.astype(dtype)
+    fit_params = fixed_epochs((100,), "adam", config.epochs)
+    times = interleaved(estimator_fits(REGRESSORS, fit_params, X, y), config.repeats)
+    return epoch_row(config, label, REGRESSORS, fit_params, X, y, 1, times)
+
+
+def epoch_row(config, label, implementations, fit_params, X, y, n_outputs, times):
+    """The result row of a fixed-epoch case from the ``times`` of its fits.
+
+    Seconds per epoch, the GEMM-only time of an epoch of the same network
+    (``n_outputs`` output units) and the peak memory of a one-epoch fit; the
+    numpy floor's time when ``times`` has one.
+    """
     per_epoch = {name: seconds / config.epochs for name, seconds in times.items()}
-    shapes = layer_shapes(X.shape[1], hidden_layer_sizes, 10)
-    gemm = gemm_seconds_per_epoch(X.shape[0], shapes, 200, dtype, config.repeats)
+    shapes = layer_shapes(X.shape[1], fit_params["hidden_layer_sizes"], n_outputs)
+    gemm = gemm_seconds_per_epoch(
+        X.shape[0], shapes, fit_params["batch_size"], X.dtype, config.repeats
+    )
     row = {
-        "case": f"{label}, {np.dtype(dtype).name}, s/epoch",
+        "case": f"{label}, {X.dtype.name}, s/epoch",
         **ratio_row(per_epoch),
         "gemm": gemm,
         "gemm_fraction": {name: gemm / s for name, s in per_epoch.items()},
         # No implementation performing these products can beat this ratio.
         "ceiling": per_epoch["sklearn"] / gemm,
-        "floor": per_epoch["floor"],
-        "fit_memory": fit_peaks({**fit_params, "max_iter": 1}, X, y),
+        "fit_memory": fit_peaks(implementations, {**fit_params, "max_iter": 1}, X, y),
     }
+    if "floor" in per_epoch:
+        row["floor"] = per_epoch["floor"]
     return row
 
 
 def case_predict(config, X, y):
     """predict_proba throughput on 2 n_samples rows, and memory on 1,000,000 rows."""
     params = fixed_epochs((100,), "adam", 1)
-    models = {name: cls(**params).fit(X, y) for name, cls in IMPLEMENTATIONS.items()}
+    models = {name: cls(**params).fit(X, y) for name, cls in CLASSIFIERS.items()}
     X_large = np.vstack([X, X])
     times = interleaved(
         {
@@ -278,7 +343,7 @@ def case_predict(config, X, y):
     y_small = rng.integers(0, 10, 20_000)
     small_models = {
         name: cls(**fixed_epochs((100,), "adam", 1)).fit(X_small, y_small)
-        for name, cls in IMPLEMENTATIONS.items()
+        for name, cls in CLASSIFIERS.items()
     }
     X_million = rng.standard_normal((config.predict_rows, 64))
     peaks = {
@@ -317,11 +382,7 @@ def case_scaling(config):
         )
         params = fixed_epochs((100,), "adam", 1)
         times = interleaved(
-            {
-                name: fit_function(cls, params, X, y)
-                for name, cls in IMPLEMENTATIONS.items()
-            },
-            config.scaling_repeats,
+            estimator_fits(CLASSIFIERS, params, X, y), config.scaling_repeats
         )
         rows.append({"n_samples": n_samples, **times})
     return rows
@@ -371,16 +432,16 @@ def case_notebook(config):
     }
 
 
-def case_check_estimator():
+def case_check_estimator(implementations, kind):
     """Wall time of scikit-learn's check_estimator suite on each default estimator."""
     times = {}
-    for name, cls in IMPLEMENTATIONS.items():
+    for name, cls in implementations.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = time.perf_counter()
             check_estimator(cls(), on_fail=None)
             times[name] = time.perf_counter() - start
-    return {"case": "check_estimator suite (s)", **ratio_row(times)}
+    return {"case": f"check_estimator suite, {kind} (s)", **ratio_row(times)}
 
 
 # ----------------------------------------------------------------- machine info
@@ -416,7 +477,26 @@ def machine_info():
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
         "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE"),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "skscratch": skscratch_source(),
     }
+
+
+def skscratch_source():
+    """Where the measured skscratch was imported from, and its git commit.
+
+    The commit is None outside a git checkout (an installed wheel).
+    """
+    folder = Path(skscratch.__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = None
+    return {"version": skscratch.__version__, "path": str(folder), "commit": commit}
 
 
 # ---------------------------------------------------------------------- reports
@@ -448,12 +528,16 @@ def markdown(results):
         f"- OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']}, "
         f"OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']}",
         f"- Date: {info['date']}; command: `{results['command']}`",
+        f"- skscratch {info['skscratch']['version']} (commit "
+        f"{info['skscratch']['commit']}) from {info['skscratch']['path']}",
         "",
-        "Ratio: MLPClassifier / skscratch for times and memory, skscratch / "
-        "MLPClassifier for throughput (above 1: skscratch is better). For the "
-        "notebook row the second column is the notebook's pure-Python loop.",
+        "scikit-learn: MLPClassifier against ScratchMLPClassifier, MLPRegressor "
+        "against ScratchMLPRegressor (the regression rows). Ratio: scikit-learn "
+        "/ skscratch for times and memory, skscratch / scikit-learn for "
+        "throughput (above 1: skscratch is better). For the notebook row the "
+        "scikit-learn column is the notebook's pure-Python loop.",
         "",
-        "| case | skscratch | MLPClassifier | ratio |",
+        "| case | skscratch | scikit-learn | ratio |",
         "| --- | ---: | ---: | ---: |",
     ]
     for row in results["cases"]:
@@ -468,10 +552,10 @@ def markdown(results):
         "GEMM-only time: the matmuls of one epoch on random arrays of the same "
         "shapes; fraction = GEMM-only time / measured epoch time (floor: the "
         "numpy floor below). Ceiling: "
-        "MLPClassifier's epoch / GEMM-only time, the largest speed-up any "
+        "scikit-learn's epoch / GEMM-only time, the largest speed-up any "
         "implementation performing the same matrix products could reach.",
         "",
-        "| case | GEMM-only s/epoch | skscratch fraction | MLPClassifier fraction "
+        "| case | GEMM-only s/epoch | skscratch fraction | scikit-learn fraction "
         "| floor fraction | ceiling |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -481,7 +565,7 @@ def markdown(results):
                 f"| {row['case']} | {row['gemm']:.3f} | "
                 f"{row['gemm_fraction']['skscratch']:.0%} | "
                 f"{row['gemm_fraction']['sklearn']:.0%} | "
-                f"{row['gemm'] / row['floor']:.0%} | {row['ceiling']:.2f} |"
+                f"{floor_fraction(row)} | {row['ceiling']:.2f} |"
             )
     lines += [
         "",
@@ -512,7 +596,7 @@ def markdown(results):
         "",
         "One fit per estimator (large cases: one epoch).",
         "",
-        "| case | skscratch | MLPClassifier | ratio |",
+        "| case | skscratch | scikit-learn | ratio |",
         "| --- | ---: | ---: | ---: |",
     ]
     for row in results["cases"]:
@@ -527,7 +611,7 @@ def markdown(results):
         "",
         "## float32 speed-up over float64 (s/epoch float64 / s/epoch float32)",
         "",
-        "| configuration | skscratch | MLPClassifier |",
+        "| configuration | skscratch | scikit-learn |",
         "| --- | ---: | ---: |",
     ]
     for label, speedups in results["float32_speedup"].items():
@@ -536,7 +620,7 @@ def markdown(results):
         )
     lines += [
         "",
-        "## Scaling: seconds per epoch (adam, hidden (100,), 784 features)",
+        "## Scaling: classifier seconds per epoch (adam, (100,), 784 features)",
         "",
         "| n_samples | skscratch s | per 10k samples | MLPClassifier s "
         "| per 10k samples |",
@@ -550,6 +634,11 @@ def markdown(results):
             f"{row['sklearn'] * per:.3f} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def floor_fraction(row):
+    """The GEMM-only share of the numpy floor's epoch, where a floor was timed."""
+    return f"{row['gemm'] / row['floor']:.0%}" if "floor" in row else "-"
 
 
 def bar_chart(results, path):
@@ -570,7 +659,10 @@ def bar_chart(results, path):
     ax.set_xlabel("ratio (above 1: skscratch better; log scale)")
     for position, ratio in zip(positions, ratios, strict=True):
         ax.text(ratio, position, f" {ratio:.2f}", va="center", fontsize=8)
-    ax.set_title("skscratch vs MLPClassifier (notebook row: vs pure Python)")
+    ax.set_title(
+        "skscratch vs scikit-learn's MLPClassifier and MLPRegressor\n"
+        "(notebook row: vs pure Python)"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -643,10 +735,18 @@ def run(config):
             )
             report(rows[dtype])
             large_rows.append(rows[dtype])
-        results["float32_speedup"][label] = {
-            name: rows[np.float64][name] / rows[np.float32][name]
-            for name in IMPLEMENTATIONS
-        }
+        results["float32_speedup"][label] = float32_speedup(rows)
+    report(case_diabetes(config))
+    X_regression, y_regression = large_regression_data(config)
+    label = f"regression {size}, (100,) adam"
+    rows = {}
+    for dtype in (np.float64, np.float32):
+        rows[dtype] = case_large_regression(
+            config, X_regression, y_regression, dtype, label
+        )
+        report(rows[dtype])
+    results["float32_speedup"][label] = float32_speedup(rows)
+    del X_regression, y_regression
     for row in case_predict(config, X, y):
         report(row)
     report(
@@ -662,8 +762,17 @@ def run(config):
         print(f"scaling {row}", flush=True)
     report(case_notebook(config))
     if not config.quick:
-        report(case_check_estimator())
+        report(case_check_estimator(CLASSIFIERS, "classifier"))
+        report(case_check_estimator(REGRESSORS, "regressor"))
     return results
+
+
+def float32_speedup(rows):
+    """Seconds per epoch in float64 / in float32, for each implementation."""
+    return {
+        name: rows[np.float64][name] / rows[np.float32][name]
+        for name in ("skscratch", "sklearn")
+    }
 
 
 def main(argv=None):

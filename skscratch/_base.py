@@ -27,10 +27,10 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import HIDDEN_ACTIVATIONS
-from ._callbacks import CALLBACKS_AVAILABLE, CallbackBridge, CallbackSupport
+from ._callbacks import CALLBACK_SUPPORT, FitTask
 from ._events import NoImprovementRule, Recorder, VerbosePrinter
 from ._losses import LOSSES
-from ._network import initialize_parameters, predict_outputs
+from ._network import initialize_parameters, layer_activations, predict_outputs
 from ._solvers import DIVERGED_MESSAGE, SOLVERS, Problem
 from ._state import TrainingState
 from ._warnings import warn
@@ -43,8 +43,9 @@ SHARED_PARAMETERS = """\
         The ith element is the number of neurons in the ith hidden layer.
 
     activation : {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu", \
-            "softplus", "gelu", "silu"}, default="relu"
-        Activation function of the hidden layers. The first four are
+            "softplus", "gelu", "silu"} or sequence of str, default="relu"
+        Activation function of the hidden layers: one name for all of them, or
+        a sequence with one name per hidden layer. The first four are
         scikit-learn's; ``"leaky_relu"`` (slope 0.01 below zero), ``"elu"``
         (``exp(z) - 1`` below zero), ``"softplus"`` (``log(1 + exp(z))``),
         ``"gelu"`` (exact, ``z Phi(z)``) and ``"silu"`` (``z / (1 + exp(-z))``)
@@ -143,6 +144,15 @@ SHARED_PARAMETERS = """\
         of shapes ``(fan_in, fan_out)`` and ``(fan_out,)`` is called for each
         layer in turn: a way to start from given weights.
 
+    dropout : float or sequence of float, default=0.0
+        Inverted dropout on the hidden layers during training: each hidden
+        unit's output is set to 0 with this probability, in ``[0, 1)``, and
+        the others are divided by ``1 - dropout``, with a new random mask for
+        every mini-batch, drawn from ``random_state``. One value for every
+        hidden layer, or a sequence with one per hidden layer. Prediction uses
+        the whole network, unscaled and deterministic. ``0.0`` changes
+        nothing (scikit-learn's training); stochastic solvers only.
+
 """
 
 SHARED_ATTRIBUTES = """\
@@ -219,6 +229,57 @@ def validate_quietly(estimator, *args, **kwargs):
         return validate_data(estimator, *args, **kwargs)
 
 
+def _is_rate(value):
+    """Whether ``value`` is a real number in ``[0, 1)``."""
+    return isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < 1
+
+
+def layer_settings(estimator, n_hidden):
+    """The activation and dropout rate of each hidden layer, checked.
+
+    Returns ``(activation, dropout)``: ``activation`` as given when it is
+    one name (so that the network computes exactly as scikit-learn's), or
+    the list of names; ``dropout`` a tuple of rates, or None for none.
+    """
+    sizes = f"hidden_layer_sizes={estimator.hidden_layer_sizes!r}"
+    names = layer_activations(estimator.activation, n_hidden)
+    if len(names) != n_hidden:
+        raise ValueError(
+            f"activation gives {len(names)} name(s) for {n_hidden} hidden "
+            f"layer(s) ({sizes}): give one name, or one per hidden layer."
+        )
+    unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
+    if unknown:
+        raise ValueError(
+            f"activation names unknown activations {unknown}; the "
+            f"activations are {sorted(HIDDEN_ACTIVATIONS)}."
+        )
+    rates = (
+        [estimator.dropout] * n_hidden
+        if np.ndim(estimator.dropout) == 0
+        else estimator.dropout
+    )
+    if len(rates) != n_hidden:
+        raise ValueError(
+            f"dropout gives {len(rates)} rate(s) for {n_hidden} hidden "
+            f"layer(s) ({sizes}): give one rate, or one per hidden layer."
+        )
+    if not all(_is_rate(rate) for rate in rates):
+        raise ValueError(
+            f"dropout rates must be numbers in [0, 1); got {estimator.dropout!r}."
+        )
+    dropout = tuple(float(rate) for rate in rates)
+    if any(dropout) and estimator.solver not in STOCHASTIC_SOLVERS:
+        raise ValueError(
+            "dropout needs a stochastic solver ('sgd' or 'adam'): L-BFGS's "
+            "line search needs an objective without random masks."
+        )
+    activation = (
+        estimator.activation if isinstance(estimator.activation, str) else names
+    )
+    return activation, dropout if any(dropout) else None
+
+
 def keeps_model_on_error(method):
     """Decorate ``fit``/``partial_fit``: if the call raises, every attribute of
     the estimator is put back as it was (validation sets some before training)."""
@@ -236,7 +297,7 @@ def keeps_model_on_error(method):
     return wrapper
 
 
-class BaseScratchMLP(CallbackSupport, BaseEstimator):
+class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
     """Parameters, validation and the fit machinery shared by both estimators.
 
     Subclasses define how their targets are read: ``_y_validation`` (extra
@@ -251,7 +312,7 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), "array-like"],
         "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -280,6 +341,7 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "init": [StrOptions({"glorot_uniform", "uniform"}), callable],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
     }
 
     def __init__(
@@ -310,6 +372,7 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
         max_fun,
         loss,
         init,
+        dropout,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -336,6 +399,7 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
         self.max_fun = max_fun
         self.loss = loss
         self.init = init
+        self.dropout = dropout
 
     def _check_solver(self):
         if self.solver not in STOCHASTIC_SOLVERS:
@@ -357,7 +421,11 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
         check_is_fitted(self)
         X = validate_quietly(self, X, accept_sparse=("csr", "csc"), reset=False)
         return predict_outputs(
-            self.coefs_, self.intercepts_, X, self.activation, self.out_activation_
+            self.coefs_,
+            self.intercepts_,
+            X,
+            self.hidden_activations_,
+            self.out_activation_,
         )
 
     # --------------------------------------------------------------- fitting
@@ -366,7 +434,45 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
         hidden_layer_sizes = self._checked_hidden_layer_sizes()
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be given together.")
+        activations, dropout = layer_settings(self, len(hidden_layer_sizes))
         first_pass = self._is_first_pass(incremental, classes)
+        X, y, targets = self._training_data(X, y, first_pass, incremental, classes)
+        task = FitTask.start(
+            self,
+            X,
+            y,
+            sample_weight,
+            "partial_fit" if incremental else "fit",
+            (1 if incremental else self.max_iter) + (self.solver == "lbfgs"),
+        )
+        problem = replace(
+            self._problem(X, y, sample_weight, targets),
+            activation=activations,
+            dropout=dropout,
+        )
+        validation = self._validation_data(X_val, y_val, targets, X.dtype)
+        layer_units = [X.shape[1], *hidden_layer_sizes, targets.n_outputs]
+        rng = check_random_state(self.random_state)
+        if first_pass:
+            state = self._initial_state(layer_units, activations, rng, X.dtype)
+        else:
+            state = self._resumed_state(layer_units, incremental)
+        problem = self._with_validation(problem, validation, rng, incremental)
+        self._prepare_stopping_rule(state, problem)
+        listeners = self._listeners(problem, task, targets, layer_units)
+        # Overflow while diverging is reported once, as an error or a warning,
+        # rather than as a stream of RuntimeWarnings.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            SOLVERS[self.solver](problem, state, listeners, self, rng, incremental)
+        if not all(np.isfinite(p).all() for p in state.coefs_ + state.intercepts_):
+            raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
+        self._commit(targets, layer_units, state)
+        if task is not None:
+            task.end()
+        return self
+
+    def _training_data(self, X, y, first_pass, incremental, classes):
+        """Validated ``X`` and ``y``, and the targets: new, or the fitted ones."""
         X, y = validate_quietly(
             self,
             X,
@@ -382,66 +488,8 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
         sparse_y = sp.issparse(y)
         y = self._check_y(y)
         if first_pass:
-            targets = self._targets_from(y, classes, sparse_y)
-        else:
-            targets = self._fitted_targets(y, incremental)
-        hooks = self._start_callbacks(X, y, sample_weight, incremental)
-        problem = self._problem(X, y, sample_weight, targets)
-        validation = self._validation_data(X_val, y_val, targets, X.dtype)
-        layer_units = [X.shape[1], *hidden_layer_sizes, targets.n_outputs]
-        rng = check_random_state(self.random_state)
-        if first_pass:
-            state = self._initial_state(layer_units, targets, rng, X.dtype)
-        else:
-            state = self._resumed_state(layer_units, incremental)
-        problem = self._with_validation(problem, validation, rng, incremental)
-        self._prepare_stopping_rule(state, problem)
-        # Overflow while diverging is reported once, as an error or a warning,
-        # rather than as a stream of RuntimeWarnings.
-        listeners = self._listeners(problem)
-        if hooks is not None:
-            listeners.append(
-                self._callback_bridge(hooks, targets, layer_units, incremental)
-            )
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            SOLVERS[self.solver](problem, state, listeners, self, rng, incremental)
-        if not all(np.isfinite(p).all() for p in state.coefs_ + state.intercepts_):
-            raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
-        self._commit(targets, layer_units, state)
-        if hooks is not None:
-            context, hook_data = hooks
-            context.call_on_fit_task_end(
-                estimator=self, **hook_data, reconstruction_attributes={}
-            )
-        return self
-
-    def _start_callbacks(self, X, y, sample_weight, incremental):
-        """Open the fit's callback context: (context, hook data), or None when
-        scikit-learn has no callback API."""
-        if not CALLBACKS_AVAILABLE:
-            return None
-        n_epochs = 1 if incremental else self.max_iter
-        context = self._init_callback_context(
-            task_name="partial_fit" if incremental else "fit",
-            max_subtasks=n_epochs + (self.solver == "lbfgs"),
-        )
-        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
-        hook_data = {"X": X, "y": y, "metadata": metadata}
-        context.call_on_fit_task_begin(estimator=self, **hook_data)
-        return context, hook_data
-
-    def _callback_bridge(self, hooks, targets, layer_units, incremental):
-        """The listener that calls the callbacks' hooks at every epoch."""
-        context, hook_data = hooks
-
-        def fitted_attributes(state):
-            return {
-                **self._network_attributes(targets, layer_units),
-                **state.copied_attributes(),
-            }
-
-        task_name = "lbfgs-iteration" if self.solver == "lbfgs" else "epoch"
-        return CallbackBridge(context, self, hook_data, fitted_attributes, task_name)
+            return X, y, self._targets_from(y, classes, sparse_y)
+        return X, y, self._fitted_targets(y, incremental)
 
     def _checked_hidden_layer_sizes(self):
         sizes = np.atleast_1d(self.hidden_layer_sizes).tolist()
@@ -509,7 +557,9 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
             dtype=np.float64,
             **self._y_validation,
         )
-        return self._problem(X, self._check_y(y), sample_weight, self._targets)
+        problem = self._problem(X, self._check_y(y), sample_weight, self._targets)
+        activation, dropout = layer_settings(self, self.n_layers_ - 2)
+        return replace(problem, activation=activation, dropout=dropout)
 
     def _problem(self, X, y, sample_weight, targets):
         """The training problem of validated ``X`` and ``y`` (no validation data)."""
@@ -538,10 +588,10 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
             )
         return X_val, targets.encode(y_val, name="y_val"), None
 
-    def _initial_state(self, layer_units, targets, rng, dtype):
+    def _initial_state(self, layer_units, activation, rng, dtype):
         """A new network: the initial weights and empty records."""
         coefs, intercepts = initialize_parameters(
-            layer_units, self.init, self.activation, rng, dtype
+            layer_units, self.init, activation, rng, dtype
         )
         return TrainingState(coefs, intercepts)
 
@@ -649,8 +699,9 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
                     )
         return train_rows, valid_rows
 
-    def _listeners(self, problem):
-        """What runs at the end of each epoch, in order."""
+    def _listeners(self, problem, task, targets, layer_units):
+        """What runs at the end of each epoch, in order: the records, the
+        printing, the stopping rule, and the callbacks' hooks."""
         listeners = [Recorder()]
         if self.verbose:
             listeners.append(VerbosePrinter())
@@ -663,12 +714,24 @@ class BaseScratchMLP(CallbackSupport, BaseEstimator):
                     self.verbose,
                 )
             )
+        if task is not None:
+
+            def fitted_attributes(state):
+                return {
+                    **self._network_attributes(targets, layer_units),
+                    **state.copied_attributes(),
+                }
+
+            epoch = "lbfgs-iteration" if self.solver == "lbfgs" else "epoch"
+            listeners.append(task.epoch_listener(fitted_attributes, epoch))
         return listeners
 
-    @staticmethod
-    def _network_attributes(targets, layer_units):
+    def _network_attributes(self, targets, layer_units):
         """The fitted attributes that describe the network and its targets."""
         return {
+            "hidden_activations_": layer_activations(
+                self.activation, len(layer_units) - 2
+            ),
             "_targets": targets,
             "n_layers_": len(layer_units),
             "n_outputs_": layer_units[-1],

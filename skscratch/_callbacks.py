@@ -20,8 +20,9 @@ except ImportError:  # scikit-learn < 1.9
 #: Whether the installed scikit-learn has the callback API.
 CALLBACKS_AVAILABLE = CallbackSupportMixin is not None
 
-#: The base class that gives an estimator ``set_callbacks``, if available.
-CallbackSupport = CallbackSupportMixin if CALLBACKS_AVAILABLE else object
+#: The base classes that give an estimator ``set_callbacks``: scikit-learn's
+#: mixin where it exists, none otherwise.
+CALLBACK_SUPPORT = (CallbackSupportMixin,) if CALLBACKS_AVAILABLE else ()
 
 
 class CallbackBridge(EpochListener):
@@ -71,3 +72,47 @@ class CallbackBridge(EpochListener):
         if self._epoch_context is not None:
             self._epoch_context.call_on_fit_task_end(estimator=self._estimator)
             self._epoch_context = None
+
+
+class FitTask:
+    """The root task of a fit in the callback tree, opened when the fit starts.
+
+    Parameters
+    ----------
+    estimator : BaseScratchMLP
+        The estimator being fitted (it opens its callback context).
+    X, y : arrays
+        The validated training data, passed to the hooks.
+    sample_weight : array-like or None
+        Passed to the hooks as ``metadata``.
+    task_name : {"fit", "partial_fit"}
+        The root task's name.
+    max_epochs : int
+        The most subtasks the fit can have.
+    """
+
+    def __init__(self, estimator, X, y, sample_weight, task_name, max_epochs):
+        self.estimator = estimator
+        self.context = estimator._init_callback_context(
+            task_name=task_name, max_subtasks=max_epochs
+        )
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        self.hook_data = {"X": X, "y": y, "metadata": metadata}
+        self.context.call_on_fit_task_begin(estimator=estimator, **self.hook_data)
+
+    @classmethod
+    def start(cls, *args, **kwargs):
+        """Open the task, or return None where scikit-learn has no callbacks."""
+        return cls(*args, **kwargs) if CALLBACKS_AVAILABLE else None
+
+    def epoch_listener(self, fitted_attributes, epoch_name):
+        """The listener that calls the hooks of each epoch (see CallbackBridge)."""
+        return CallbackBridge(
+            self.context, self.estimator, self.hook_data, fitted_attributes, epoch_name
+        )
+
+    def end(self):
+        """Close the task once the estimator holds the fitted model."""
+        self.context.call_on_fit_task_end(
+            estimator=self.estimator, **self.hook_data, reconstruction_attributes={}
+        )

@@ -143,6 +143,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         loss="log_loss",
         init="glorot_uniform",
         class_weight=None,
+        dropout=0.0,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -170,6 +171,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
             max_fun=max_fun,
             loss=loss,
             init=init,
+            dropout=dropout,
         )
         self.class_weight = class_weight
 

@@ -6,6 +6,7 @@ from numbers import Real
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseScratchMLP
@@ -13,7 +14,9 @@ from ._losses import LOSSES, mean_loss
 from ._network import forward, l2_penalty
 
 
-def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
+def check_gradients(
+    estimator, X, y, sample_weight=None, *, epsilon=1e-6, random_state=0
+):
     r"""Compare backpropagation's gradients with central differences.
 
     For every parameter :math:`\theta_j` of the network, the numerical
@@ -36,22 +39,54 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
         ``X`` and ``y`` to set up its layers.
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Input data, validated as :meth:`ScratchMLPClassifier.predict` validates
-        it. Keep it small: the check costs two forward and backward passes per
-        parameter.
-    y : array-like of shape (n_samples,) or (n_samples, n_labels)
-        Targets.
+        it. Keep it small: the check costs two forward passes per parameter.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets: class labels or label indicators for a classifier, real
+        values (one or several per sample) for a regressor.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights; the estimator's ``class_weight`` multiplies them, as in
         ``fit``.
+    random_state : int, RandomState instance or None, default=0
+        For a model with ``dropout``: draws the one set of dropout masks at
+        which the gradient is checked (training draws new ones for every
+        mini-batch; with the masks fixed, the objective is a smooth function
+        of the weights). Ignored without dropout.
     epsilon : float, default=1e-6
-        Step of the central differences.
+        Step of the central differences. A much smaller step loses the
+        differences to rounding (a step that does not change a weight at all
+        gives a numerical derivative of 0).
 
     Returns
     -------
     errors : dict
         ``{"coefs_": [...], "intercepts_": [...]}``: for each layer, the relative
-        error ``||g_analytic - g_numeric|| / max(||g_analytic|| + ||g_numeric||,
-        tiny)``. Values below about ``1e-6`` mean backpropagation is right.
+        error ``||g_analytic - g_numeric|| / (||g_analytic|| + ||g_numeric||)``
+        (0 where both are 0), computed so that no norm overflows, even for
+        huge gradients. Values below about ``1e-6`` mean backpropagation is
+        right.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` is not a skscratch estimator.
+    ValueError
+        If ``epsilon`` is not a positive, finite number; if ``X``, ``y`` or
+        ``sample_weight`` are invalid (with the messages of ``fit``, or of
+        ``predict`` for ``X`` of a fitted estimator); if the objective
+        overflows at these inputs: not finite, or with a gradient that is not
+        finite, at the estimator's weights or at the weights moved by
+        ``epsilon``. The overflow raises no ``RuntimeWarning``: gradients
+        that do not exist cannot be compared, so the check says so rather
+        than returning NaN errors. (Inputs so large that the objective is
+        finite but not smooth at the scale of ``epsilon``, with saturated
+        units, give large errors, as they should.)
+
+    Notes
+    -----
+    An unfitted estimator is fitted on a clone with ``max_iter=1``,
+    ``early_stopping=False`` and ``verbose=False``: the validation data that
+    early stopping would hold out play no part in the gradient, and that
+    one-epoch fit gives no warning of not having converged.
 
     Examples
     --------
@@ -64,42 +99,100 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
     >>> errors = check_gradients(clf, X, y)
     >>> max(max(errors["coefs_"]), max(errors["intercepts_"])) < 1e-6
     True
+
+    A regressor with two targets and the Poisson loss:
+
+    >>> from skscratch import ScratchMLPRegressor
+    >>> counts = rng.poisson(3.0, size=(20, 2))
+    >>> reg = ScratchMLPRegressor(hidden_layer_sizes=(5,), loss="poisson",
+    ...                           random_state=0)
+    >>> errors = check_gradients(reg, X, counts)
+    >>> [len(errors["coefs_"]), max(errors["coefs_"] + errors["intercepts_"]) < 1e-6]
+    [2, True]
     """
     _check_arguments(estimator, epsilon)
     if not _is_fitted(estimator):
-        estimator = clone(estimator).set_params(max_iter=1)
-        _fit_quietly(estimator, X, y, sample_weight)
+        estimator = _fitted_for_one_epoch(estimator, X, y, sample_weight)
     problem = estimator._gradient_problem(X, y, sample_weight)
     coefs = [c.astype(np.float64) for c in estimator.coefs_]
     intercepts = [b.astype(np.float64) for b in estimator.intercepts_]
-    _, coef_grads, intercept_grads, _ = problem.objective_and_gradients(
-        coefs, intercepts, problem.X, problem.Y, problem.sample_weight
+    masks = problem.dropout_masks(
+        check_random_state(random_state),
+        problem.Y.shape[0],
+        [c.shape[1] for c in coefs[:-1]],
+        np.float64,
     )
-    objective = _objective(problem, coefs, intercepts)
-    errors = {"coefs_": [], "intercepts_": []}
-    for name, params, grads in (
-        ("coefs_", coefs, coef_grads),
-        ("intercepts_", intercepts, intercept_grads),
-    ):
-        for param, analytic in zip(params, grads, strict=True):
-            numeric = np.empty_like(param)
-            for index in np.ndindex(param.shape):
-                original = param[index]
-                param[index] = original + epsilon
-                plus = objective()
-                param[index] = original - epsilon
-                minus = objective()
-                param[index] = original
-                numeric[index] = (plus - minus) / (2 * epsilon)
-            scale = max(
-                np.linalg.norm(analytic) + np.linalg.norm(numeric),
-                np.finfo(np.float64).tiny,
+    # Overflow is expected at extreme inputs: it is reported as one ValueError.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value, coef_grads, intercept_grads, _ = problem.objective_and_gradients(
+            coefs,
+            intercepts,
+            problem.X,
+            problem.Y,
+            problem.sample_weight,
+            dropout_masks=masks,
+        )
+        if not (
+            np.isfinite(value)
+            and all(np.isfinite(g).all() for g in coef_grads + intercept_grads)
+        ):
+            raise ValueError(
+                OVERFLOW_MESSAGE.format(where="at the estimator's weights")
             )
-            errors[name].append(float(np.linalg.norm(analytic - numeric) / scale))
+        objective = _objective(problem, coefs, intercepts, masks)
+        errors = {"coefs_": [], "intercepts_": []}
+        for name, params, grads in (
+            ("coefs_", coefs, coef_grads),
+            ("intercepts_", intercepts, intercept_grads),
+        ):
+            for param, analytic in zip(params, grads, strict=True):
+                numeric = _central_differences(objective, param, epsilon)
+                if not np.isfinite(numeric).all():
+                    raise ValueError(
+                        OVERFLOW_MESSAGE.format(
+                            where=f"at the weights moved by epsilon={epsilon!r}"
+                        )
+                    )
+                errors[name].append(_relative_error(analytic, numeric))
     return errors
 
 
-def _objective(problem, coefs, intercepts):
+OVERFLOW_MESSAGE = (
+    "The objective overflows at these inputs: it or its gradient is not finite "
+    "{where}, so there is no gradient to check. Scale the inputs (and the "
+    "targets), or use a smaller epsilon."
+)
+
+
+def _central_differences(objective, param, epsilon):
+    """``dJ/dparam`` by central differences, moving one entry of ``param`` at a
+    time (and putting it back)."""
+    numeric = np.empty_like(param)
+    for index in np.ndindex(param.shape):
+        original = param[index]
+        param[index] = original + epsilon
+        plus = objective()
+        param[index] = original - epsilon
+        minus = objective()
+        param[index] = original
+        numeric[index] = (plus - minus) / (2 * epsilon)
+    return numeric
+
+
+def _relative_error(analytic, numeric):
+    """``||a - n|| / (||a|| + ||n||)`` (0 when both are 0), with both divided
+    by their largest magnitude first so that no norm overflows."""
+    scale = max(np.abs(analytic).max(), np.abs(numeric).max())
+    if scale == 0:
+        return 0.0
+    analytic, numeric = analytic / scale, numeric / scale
+    return float(
+        np.linalg.norm(analytic - numeric)
+        / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
+    )
+
+
+def _objective(problem, coefs, intercepts, dropout_masks=None):
     """The objective backpropagation differentiates, computed on its own.
 
     The per-output losses are added up: the regression squared error, which
@@ -115,7 +208,13 @@ def _objective(problem, coefs, intercepts):
 
     def objective():
         outputs = forward(
-            coefs, intercepts, problem.X, problem.activation, loss.output_activation
+            coefs,
+            intercepts,
+            problem.X,
+            problem.activation,
+            loss.output_activation,
+            kept=None if dropout_masks is None else [],
+            dropout_masks=dropout_masks,
         )[-1]
         return mean_loss(loss, problem.Y, outputs, problem.sample_weight) + (
             l2_penalty(coefs, problem.alpha, weight_sum)
@@ -147,7 +246,13 @@ def _is_fitted(estimator):
     return True
 
 
-def _fit_quietly(estimator, X, y, sample_weight):
+def _fitted_for_one_epoch(estimator, X, y, sample_weight):
+    """A clone of the unfitted ``estimator``, fitted for one epoch (or L-BFGS
+    iteration) to set up its layers: without early stopping, printing or a
+    warning that it has not converged."""
+    one_epoch = clone(estimator).set_params(
+        max_iter=1, early_stopping=False, verbose=False
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        estimator.fit(X, y, sample_weight=sample_weight)
+        return one_epoch.fit(X, y, sample_weight=sample_weight)

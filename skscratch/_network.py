@@ -54,9 +54,12 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
         with the bias last, as the teaching notebook does.
         A callable is called as ``init(fan_in, fan_out, random_state)`` once per
         layer and returns ``(coef, intercept)`` of shapes ``(fan_in, fan_out)``
-        and ``(fan_out,)``.
-    hidden_activation : str
-        Name of the hidden activation (it sets the Glorot factor).
+        and ``(fan_out,)``, of real numbers (integers or floats: not booleans,
+        complex numbers or objects) that are finite in ``dtype``.
+    hidden_activation : str or sequence of str
+        Name of the hidden activation, or one name per hidden layer: it sets
+        the Glorot factor of the weights into that layer (the output layer's
+        weights take the factor of the last hidden layer).
     random_state : numpy.random.RandomState
         Source of randomness.
     dtype : numpy dtype
@@ -66,11 +69,39 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
     -------
     coefs, intercepts : list of ndarray
         One weight matrix and one bias vector per layer.
+
+    Raises
+    ------
+    TypeError
+        If ``init`` does not return a pair, or returns arrays that are not of
+        real numbers.
+    ValueError
+        If ``init`` returns arrays of the wrong shapes, or with values that are
+        NaN, infinite, or beyond the range of ``dtype``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def ones(fan_in, fan_out, random_state):
+    ...     return np.ones((fan_in, fan_out)), np.zeros(fan_out)
+    >>> coefs, intercepts = initialize_parameters(
+    ...     [2, 3, 1], ones, "relu", np.random.RandomState(0), np.float32
+    ... )
+    >>> [c.shape for c in coefs], intercepts[0].dtype
+    ([(2, 3), (3, 1)], dtype('float32'))
+    >>> def nans(fan_in, fan_out, random_state):
+    ...     return np.full((fan_in, fan_out), np.nan), np.zeros(fan_out)
+    >>> initialize_parameters([2, 3, 1], nans, "relu", None, np.float64)
+    Traceback (most recent call last):
+    ...
+    ValueError: init returned NaN or infinite values in its coef for layer 1 (2 -> 3).
     """
+    names = layer_activations(hidden_activation, len(layer_units) - 2)
     coefs, intercepts = [], []
-    for fan_in, fan_out in pairwise(layer_units):
+    for layer, (fan_in, fan_out) in enumerate(pairwise(layer_units), start=1):
         if init == "glorot_uniform":
-            factor = HIDDEN_ACTIVATIONS[hidden_activation].glorot_factor
+            name = names[min(layer, len(names)) - 1] if names else "identity"
+            factor = HIDDEN_ACTIVATIONS[name].glorot_factor
             bound = np.sqrt(factor / (fan_in + fan_out))
             coef = random_state.uniform(-bound, bound, (fan_in, fan_out))
             intercept = random_state.uniform(-bound, bound, fan_out)
@@ -79,25 +110,83 @@ def initialize_parameters(layer_units, init, hidden_activation, random_state, dt
             coef, intercept = neurons[:, :-1].T, neurons[:, -1]
         else:
             drawn = init(fan_in, fan_out, random_state)
-            if not (isinstance(drawn, tuple | list) and len(drawn) == 2):
-                raise TypeError(
-                    "init must return a pair (coef, intercept) of arrays of shapes "
-                    f"{(fan_in, fan_out)} and {(fan_out,)}; got {type(drawn).__name__}."
-                )
-            coef, intercept = np.asarray(drawn[0]), np.asarray(drawn[1])
-            if coef.shape != (fan_in, fan_out) or intercept.shape != (fan_out,):
-                raise ValueError(
-                    f"init must return a coef of shape {(fan_in, fan_out)} and an "
-                    f"intercept of shape {(fan_out,)}; got {coef.shape} and "
-                    f"{intercept.shape}."
-                )
+            coef, intercept = _checked_init_arrays(drawn, layer, fan_in, fan_out, dtype)
         coefs.append(np.array(coef, dtype=dtype, order="C"))
         intercepts.append(np.array(intercept, dtype=dtype))
     return coefs, intercepts
 
 
+def layer_activations(hidden_activation, n_hidden):
+    """One activation name per hidden layer, from one name or a sequence.
+
+    Examples
+    --------
+    >>> layer_activations("relu", 2)
+    ['relu', 'relu']
+    >>> layer_activations(("tanh", "gelu"), 2)
+    ['tanh', 'gelu']
+    """
+    if isinstance(hidden_activation, str):
+        return [hidden_activation] * n_hidden
+    return list(hidden_activation)
+
+
+def needs_kept_values(hidden_activation, n_hidden, dropout_masks=None):
+    """Whether backpropagation needs what :func:`forward` keeps with ``kept``:
+    an activation whose derivative is written with ``z``, or dropout."""
+    names = layer_activations(hidden_activation, n_hidden)
+    return dropout_masks is not None or any(
+        HIDDEN_ACTIVATIONS[name].needs_z for name in names
+    )
+
+
+def _checked_init_arrays(drawn, layer, fan_in, fan_out, dtype):
+    """The ``(coef, intercept)`` an ``init`` callable returned for ``layer``, as
+    arrays of ``dtype``: a pair of the right shapes, of real numbers, finite."""
+    if not (isinstance(drawn, tuple | list) and len(drawn) == 2):
+        raise TypeError(
+            "init must return a pair (coef, intercept) of arrays of shapes "
+            f"{(fan_in, fan_out)} and {(fan_out,)}; got {type(drawn).__name__}."
+        )
+    coef, intercept = np.asarray(drawn[0]), np.asarray(drawn[1])
+    if coef.shape != (fan_in, fan_out) or intercept.shape != (fan_out,):
+        raise ValueError(
+            f"init must return a coef of shape {(fan_in, fan_out)} and an "
+            f"intercept of shape {(fan_out,)}; got {coef.shape} and "
+            f"{intercept.shape}."
+        )
+    where = f"its {{}} for layer {layer} ({fan_in} -> {fan_out})"
+    checked = []
+    for name, values in (("coef", coef), ("intercept", intercept)):
+        if values.dtype.kind not in "iuf":
+            raise TypeError(
+                "init must return arrays of real numbers (integers or floats); "
+                f"{where.format(name)} is of dtype {values.dtype}."
+            )
+        if not np.isfinite(values).all():
+            raise ValueError(
+                f"init returned NaN or infinite values in {where.format(name)}."
+            )
+        with np.errstate(over="ignore"):
+            converted = values.astype(dtype)
+        if not np.isfinite(converted).all():
+            raise ValueError(
+                f"init returned values beyond the range of {np.dtype(dtype).name} "
+                f"in {where.format(name)}: largest magnitude "
+                f"{np.abs(values).max():.6g}."
+            )
+        checked.append(converted)
+    return checked
+
+
 def forward(
-    coefs, intercepts, X, hidden_activation, output_activation, pre_activations=None
+    coefs,
+    intercepts,
+    X,
+    hidden_activation,
+    output_activation,
+    kept=None,
+    dropout_masks=None,
 ):
     """Propagate ``X`` through the network.
 
@@ -107,46 +196,55 @@ def forward(
         Weights ``W^l`` and biases ``b^l`` of each layer.
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         Input batch ``a^0``.
-    hidden_activation : str
-        Name of the activation ``f`` of the hidden layers, a key of
-        ``HIDDEN_ACTIVATIONS``.
-    output_activation : {"logistic", "softmax"}
-        Activation ``f_L`` of the output layer.
-    pre_activations : list, default=None
-        When given, ``z^1, ..., z^{L-1}`` of the hidden layers are appended to
-        it, for :func:`backward` with an activation whose derivative is
-        written with ``z``. Otherwise each ``a^l = f(z^l)`` is computed into
+    hidden_activation : str or sequence of str
+        Name of the activation ``f`` of the hidden layers (a key of
+        ``HIDDEN_ACTIVATIONS``), or one name per hidden layer.
+    output_activation : str
+        Activation ``f_L`` of the output layer (a key of ``OUTPUT_ACTIVATIONS``).
+    kept : list, default=None
+        When given, for each hidden layer, what its derivative is written with
+        is appended to it: ``z^l`` (an activation with ``needs_z``) or ``a^l``
+        before dropout. Otherwise each ``a^l = f(z^l)`` is computed into
         ``z^l``'s memory.
+    dropout_masks : list of (ndarray or None), default=None
+        Inverted dropout: for each hidden layer, a mask of ``0`` and
+        ``1 / (1 - p)`` that multiplies ``a^l`` (None for no dropout there).
+        Needs ``kept``.
 
     Returns
     -------
     activations : list of ndarray
-        ``[a^0, a^1, ..., a^L]``: the input followed by every layer's output.
+        ``[a^0, a^1, ..., a^L]``: the input followed by every layer's output
+        (after dropout).
 
     Examples
     --------
     >>> import numpy as np
     >>> W, b = np.array([[1.0, -1.0]]), np.zeros(2)
     >>> kept = []
-    >>> forward([W, W.T], [b, b[:1]], np.array([[2.0]]), "relu", "logistic", kept)
-    [array([[2.]]), array([[2., 0.]]), array([[0.88079708]])]
+    >>> forward([W, W.T], [b, b[:1]], np.array([[2.0]]), "gelu", "logistic", kept)[1]
+    array([[ 1.95449974, -0.04550026]])
     >>> kept
     [array([[ 2., -2.]])]
     """
-    f = HIDDEN_ACTIVATIONS[hidden_activation].function
+    names = layer_activations(hidden_activation, len(coefs) - 1)
     f_out = OUTPUT_ACTIVATIONS[output_activation]
-    last = len(coefs) - 1
     activations = [X]
     for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         z = activations[-1] @ W
         z += b  # z^l = a^{l-1} W^l + b^l
-        if layer == last:
+        if layer == len(names):
             activations.append(f_out(z))  # a^L = f_L(z^L)
-        elif pre_activations is None:
-            activations.append(f(z, out=z))  # a^l = f(z^l), into z^l's memory
-        else:
-            pre_activations.append(z)
-            activations.append(f(z))  # a^l = f(z^l), z^l kept
+            continue
+        f = HIDDEN_ACTIVATIONS[names[layer]]
+        if kept is None:
+            activations.append(f.function(z, out=z))  # a^l = f(z^l), into z^l
+            continue
+        a = f.function(z)  # a^l = f(z^l), z^l kept
+        kept.append(z if f.needs_z else a)
+        if dropout_masks is not None and dropout_masks[layer] is not None:
+            a = a * dropout_masks[layer]  # inverted dropout: a^l * m^l / (1 - p)
+        activations.append(a)
     return activations
 
 
@@ -158,7 +256,8 @@ def backward(
     alpha,
     sample_weight,
     out=None,
-    pre_activations=None,
+    kept=None,
+    dropout_masks=None,
 ):
     """Backpropagate the output delta and return the gradient of the objective.
 
@@ -170,8 +269,8 @@ def backward(
         ``[a^0, ..., a^L]`` as returned by :func:`forward`.
     output_delta : ndarray of shape (n_samples, n_outputs)
         ``dL_i/dz^L`` for each sample, unweighted (see ``Loss.output_delta``).
-    hidden_activation : str
-        Name of the hidden activation ``f``.
+    hidden_activation : str or sequence of str
+        Name of the hidden activation ``f``, or one name per hidden layer.
     alpha : float
         L2 penalty strength.
     sample_weight : ndarray of shape (n_samples,) or None
@@ -180,9 +279,13 @@ def backward(
         Arrays shaped like the parameters to write the gradient into, as a
         ufunc's ``out`` (the training loop reuses one set for every batch).
         ``None`` allocates new ones.
-    pre_activations : list of ndarray, default=None
-        ``[z^1, ..., z^{L-1}]`` as kept by :func:`forward`; needed only when
-        the derivative of ``f`` is written with ``z`` (``needs_z``).
+    kept : list of ndarray, default=None
+        What :func:`forward` kept for each hidden layer; needed when the
+        derivative of an ``f`` is written with ``z`` or with dropout
+        (:func:`needs_kept_values`).
+    dropout_masks : list of (ndarray or None), default=None
+        The masks :func:`forward` applied: the dropout of layer ``l`` scales
+        its delta by the same mask.
 
     Returns
     -------
@@ -203,11 +306,11 @@ def backward(
     >>> coef_grads[0].ravel(), intercept_grads[0]
     (array([0.5, 1. ]), array([0.5]))
     """
-    f = HIDDEN_ACTIVATIONS[hidden_activation]
-    if f.needs_z and pre_activations is None and len(coefs) > 1:
+    names = layer_activations(hidden_activation, len(coefs) - 1)
+    if kept is None and needs_kept_values(names, len(names), dropout_masks):
         raise ValueError(
-            f"The derivative of {hidden_activation!r} is written with the "
-            "pre-activations z: pass the pre_activations kept by forward."
+            f"The derivatives of {names} (or dropout) need the values forward "
+            "keeps: pass the kept list that forward filled."
         )
     alpha = float(alpha)  # a numpy float64 would promote float32 gradients
     n_layers = len(coefs)
@@ -235,7 +338,10 @@ def backward(
         intercept_grad /= weight_sum  # BP3: sum_i delta_i / sum(s)
         if layer > 0:
             delta = delta @ W.T
-            z_or_a = pre_activations[layer - 1] if f.needs_z else a_prev
+            if dropout_masks is not None and dropout_masks[layer - 1] is not None:
+                delta *= dropout_masks[layer - 1]  # through the dropout mask
+            f = HIDDEN_ACTIVATIONS[names[layer - 1]]
+            z_or_a = a_prev if kept is None else kept[layer - 1]
             for factor in f.derivative_factors(z_or_a):
                 delta *= factor  # BP2: times f'(z), written with z or a = f(z)
     return coef_grads, intercept_grads
@@ -274,6 +380,7 @@ def objective_and_gradients(
     alpha,
     sample_weight=None,
     out=None,
+    dropout_masks=None,
 ):
     """Objective ``J`` on a batch and its gradient: one forward and one backward pass.
 
@@ -285,8 +392,8 @@ def objective_and_gradients(
         Input batch.
     Y : ndarray of shape (n_samples, n_outputs)
         Targets, one column per output unit (one-hot for classes).
-    hidden_activation : str
-        Name of the hidden activation.
+    hidden_activation : str or sequence of str
+        Name of the hidden activation, or one name per hidden layer.
     loss : str
         Name of a loss in ``LOSSES``; it sets the output activation.
     alpha : float
@@ -295,6 +402,8 @@ def objective_and_gradients(
         Sample weights.
     out : tuple (coef_grads, intercept_grads) of lists of ndarray, default=None
         Where to write the gradient (see :func:`backward`).
+    dropout_masks : list of (ndarray or None), default=None
+        Dropout masks of the hidden layers (see :func:`forward`).
 
     Returns
     -------
@@ -306,14 +415,16 @@ def objective_and_gradients(
         The activations of the forward pass (the last one is the output).
     """
     loss_fn = LOSSES[loss]
-    pre_activations = [] if HIDDEN_ACTIVATIONS[hidden_activation].needs_z else None
+    n_hidden = len(coefs) - 1
+    kept = [] if needs_kept_values(hidden_activation, n_hidden, dropout_masks) else None
     activations = forward(
         coefs,
         intercepts,
         X,
         hidden_activation,
         loss_fn.output_activation,
-        pre_activations,
+        kept,
+        dropout_masks,
     )
     output = activations[-1]
     weight_sum = float(X.shape[0] if sample_weight is None else sample_weight.sum())
@@ -327,7 +438,8 @@ def objective_and_gradients(
         alpha,
         sample_weight,
         out,
-        pre_activations,
+        kept,
+        dropout_masks,
     )
     return objective, coef_grads, intercept_grads, activations
 
@@ -346,8 +458,10 @@ def predict_outputs(coefs, intercepts, X, hidden_activation, output_activation):
         Parameters of the network.
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         Input rows.
-    hidden_activation, output_activation : str
-        Names of the activations.
+    hidden_activation : str or sequence of str
+        Name of the hidden activation, or one name per hidden layer.
+    output_activation : str
+        Name of the output activation.
 
     Returns
     -------

@@ -37,8 +37,8 @@ class FlatParameters(NamedTuple):
     >>> params.vector.shape
     (9,)
     >>> params.coefs[0][0, 0] = 5.0
-    >>> params.vector[0]
-    np.float64(5.0)
+    >>> float(params.vector[0])
+    5.0
     """
 
     vector: np.ndarray

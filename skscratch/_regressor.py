@@ -116,6 +116,7 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         max_fun=15000,
         loss="squared_error",
         init="glorot_uniform",
+        dropout=0.0,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -143,6 +144,7 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
             max_fun=max_fun,
             loss=loss,
             init=init,
+            dropout=dropout,
         )
 
     @keeps_model_on_error

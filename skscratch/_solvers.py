@@ -43,26 +43,54 @@ class Problem:
     ``rows`` selects the training rows (the rest held out by early stopping),
     ``None`` for all of them. ``validation`` is ``(X_val, Y_val, weights)`` or
     ``None``; ``early_stopping`` says whether training stops on it and keeps
-    the weights of its best score. ``targets`` scores outputs
+    the weights of its best score. ``activation`` is one name or one per
+    hidden layer; ``dropout`` the dropout rate of each hidden layer (None for
+    none). ``targets`` scores outputs
     (:mod:`skscratch._targets`).
     """
 
     X: object
     Y: np.ndarray
     sample_weight: np.ndarray | None
-    activation: str
+    activation: object
     loss: str
     alpha: float
     targets: object
     rows: np.ndarray | None = None
     validation: tuple | None = None
     early_stopping: bool = False
+    dropout: tuple | None = None
 
-    def objective_and_gradients(self, coefs, intercepts, X, Y, weight, out=None):
+    def objective_and_gradients(
+        self, coefs, intercepts, X, Y, weight, out=None, dropout_masks=None
+    ):
         """The objective on a batch and its gradient (see ``_network``)."""
         return objective_and_gradients(
-            coefs, intercepts, X, Y, self.activation, self.loss, self.alpha, weight, out
+            coefs,
+            intercepts,
+            X,
+            Y,
+            self.activation,
+            self.loss,
+            self.alpha,
+            weight,
+            out,
+            dropout_masks,
         )
+
+    def dropout_masks(self, rng, n_rows, hidden_units, dtype):
+        """New inverted-dropout masks for a batch of ``n_rows`` (None without
+        dropout): for each hidden layer, 0 with probability ``p`` and
+        ``1 / (1 - p)`` otherwise, drawn from ``rng`` layer by layer."""
+        if self.dropout is None:
+            return None
+        return [
+            None
+            if rate == 0
+            else (rng.random_sample((n_rows, units)) >= rate).astype(dtype)
+            / (1.0 - rate)
+            for rate, units in zip(self.dropout, hidden_units, strict=True)
+        ]
 
     @property
     def n_training_rows(self):
@@ -179,6 +207,7 @@ class _StochasticLoop:
         self.batch_size = _batch_size(settings.batch_size, self.n_samples)
         self.order = np.arange(self.n_samples)
         self.training_targets = problem.training_targets()
+        self.hidden_units = [c.shape[1] for c in state.coefs_[:-1]]
         state.n_iter_ = 0
 
     def epoch(self, listeners):
@@ -242,6 +271,9 @@ class _StochasticLoop:
                 Y_batch,
                 batch_weight,
                 out=(self.grads.coefs, self.grads.intercepts),
+                dropout_masks=problem.dropout_masks(
+                    self.rng, stop - start, self.hidden_units, self.params.vector.dtype
+                ),
             )
             score.add(activations[-1], Y_batch, batch_weight)
             state._optimizer.step([self.params.vector], [self.grads.vector])

@@ -3,18 +3,22 @@
 A warning raised deep inside ``fit`` would otherwise be reported at a line of
 skscratch (or of scikit-learn's wrappers), which tells the user nothing about
 which of their calls caused it. :func:`warn` reports it at the first frame of
-the stack that belongs to neither package.
+the stack that belongs to none of skscratch, scikit-learn and joblib.
 """
 
+import os
 import sys
 import warnings
 from pathlib import Path
 
+import joblib
 import sklearn
 
+# skscratch's own files, and scikit-learn's and joblib's, through which
+# meta-estimators and cross-validation call fit.
 _INTERNAL_DIRECTORIES = tuple(
-    str(Path(module.__file__).resolve().parent)
-    for module in (sys.modules[__package__], sklearn)
+    str(Path(module.__file__).resolve().parent) + os.sep
+    for module in (sys.modules[__package__], sklearn, joblib)
 )
 
 

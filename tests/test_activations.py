@@ -189,20 +189,22 @@ def _small_network(rng, layer_units=(4, 6, 5, 3)):
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
-def test_forward_keeps_the_pre_activations_when_asked(name):
+def test_forward_keeps_what_the_derivative_is_written_with(name):
     rng = np.random.default_rng(0)
     coefs, intercepts = _small_network(rng)
     X = rng.normal(size=(8, 4))
     kept = []
     activations = forward(coefs, intercepts, X, name, "softmax", kept)
     in_place = forward(coefs, intercepts, X, name, "softmax")
-    assert len(kept) == 2  # z^1 and z^2 of the two hidden layers
-    for layer, z in enumerate(kept):
+    assert len(kept) == 2  # one array for each of the two hidden layers
+    for layer, value in enumerate(kept):
         W, b = coefs[layer], intercepts[layer]
-        np.testing.assert_array_equal(z, activations[layer] @ W + b)
+        z = activations[layer] @ W + b
         np.testing.assert_array_equal(
             activations[layer + 1], HIDDEN_ACTIVATIONS[name].function(z)
         )
+        expected = z if HIDDEN_ACTIVATIONS[name].needs_z else activations[layer + 1]
+        np.testing.assert_array_equal(value, expected)
     for with_z, without in zip(activations, in_place, strict=True):
         np.testing.assert_array_equal(with_z, without)
 
@@ -214,7 +216,7 @@ def test_backward_asks_for_the_pre_activations_it_needs(name):
     rng = np.random.default_rng(0)
     coefs, intercepts = _small_network(rng)
     activations = forward(coefs, intercepts, rng.normal(size=(8, 4)), name, "softmax")
-    with pytest.raises(ValueError, match=f"derivative of '{name}' is written with"):
+    with pytest.raises(ValueError, match=f"derivatives of .*'{name}'.* need the"):
         backward(coefs, activations, rng.normal(size=(8, 3)), name, 0.0, None)
 
 

@@ -56,6 +56,18 @@ def _bad_init(coef_extra, intercept_extra):
     return init
 
 
+def _init_returning(coef_value=0.0, intercept_value=0.0, dtype=None):
+    """An ``init`` callable whose arrays hold the given values (of ``dtype``)."""
+
+    def init(fan_in, fan_out, random_state):
+        return (
+            np.full((fan_in, fan_out), coef_value, dtype=dtype),
+            np.full(fan_out, intercept_value, dtype=dtype),
+        )
+
+    return init
+
+
 @dataclass(frozen=True)
 class Row:
     """One mistake: what is done, what is raised, what the message says."""
@@ -80,7 +92,82 @@ def call(method, X_):
     return lambda est: getattr(est, method)(X_)
 
 
+def _nan_coef_after_hidden_layer(fan_in, fan_out, random_state):
+    """An ``init`` callable: zeros, but NaN weights out of the hidden layer of 3."""
+    return np.full((fan_in, fan_out), np.nan if fan_in == 3 else 0.0), np.zeros(fan_out)
+
+
+def init_rows(X_, y_, n_outputs):
+    """Rows for ``init`` callables returning values that are not real, finite
+    numbers, on ``X_`` (4 features) and ``y_``, for a network with 3 hidden
+    units (``BASE_PARAMS``) and ``n_outputs`` output units."""
+    coef = r"its coef for layer 1 \(4 -> 3\)"
+    not_real = r"^init must return arrays of real numbers \(integers or floats\); "
+    return [
+        Row(
+            "init_coef_nan",
+            fit(X_, y_),
+            ValueError,
+            rf"^init returned NaN or infinite values in {coef}\.$",
+            set_params={"init": _init_returning(coef_value=np.nan)},
+            starts=INIT_STARTS,
+        ),
+        Row(
+            "init_coef_nan_in_output_layer",
+            fit(X_, y_),
+            ValueError,
+            r"^init returned NaN or infinite values in its coef for layer 2 "
+            rf"\(3 -> {n_outputs}\)\.$",
+            set_params={"init": _nan_coef_after_hidden_layer},
+            starts=INIT_STARTS,
+        ),
+        Row(
+            "init_intercept_inf",
+            fit(X_, y_),
+            ValueError,
+            r"^init returned NaN or infinite values in its intercept for layer 1 "
+            r"\(4 -> 3\)\.$",
+            set_params={"init": _init_returning(intercept_value=-np.inf)},
+            starts=INIT_STARTS,
+        ),
+        Row(
+            "init_complex",
+            fit(X_, y_),
+            TypeError,
+            rf"{not_real}{coef} is of dtype complex128\.$",
+            set_params={"init": _init_returning(coef_value=1j)},
+            starts=INIT_STARTS,
+        ),
+        Row(
+            "init_bool",
+            fit(X_, y_),
+            TypeError,
+            rf"{not_real}{coef} is of dtype bool\.$",
+            set_params={"init": _init_returning(True, False, dtype=bool)},
+            starts=INIT_STARTS,
+        ),
+        Row(
+            "init_object",
+            fit(X_, y_),
+            TypeError,
+            rf"{not_real}{coef} is of dtype object\.$",
+            set_params={"init": _init_returning(0.5, 0.0, dtype=object)},
+            starts=INIT_STARTS,
+        ),
+        Row(
+            "init_beyond_float32",
+            fit(X_.astype(np.float32), y_),
+            ValueError,
+            rf"^init returned values beyond the range of float32 in {coef}: "
+            r"largest magnitude 1e\+300\.$",
+            set_params={"init": _init_returning(coef_value=1e300)},
+            starts=INIT_STARTS,
+        ),
+    ]
+
+
 FIT = fit(X, y)
+INIT_STARTS = ("new", "fitted")  # warm starts and partial_fit do not call init
 MULTIOUTPUT_MESSAGE = (
     r"^y has several columns of class labels \(multiclass-multioutput\), which "
     r"is not supported: give one column of labels, or a multilabel indicator "
@@ -370,6 +457,17 @@ CATALOGUE = [
         starts=("new", "fitted"),
     ),
     Row(
+        # Binary targets are stratified, as in MLPClassifier: a class of one
+        # sample cannot be split in two.
+        "early_stopping_binary_class_of_one_sample",
+        fit(X, _with(np.zeros(40), 0, 1.0)),
+        ValueError,
+        r"^The least populated class(es)? in y ha(s|ve) only 1 member, which is "
+        r"too few",
+        set_params={"early_stopping": True},
+        starts=("new", "fitted"),
+    ),
+    Row(
         "y_val_multilabel_not_0_1",
         fit(X, Y_MULTILABEL, X_val=X, y_val=_with(Y_MULTILABEL, (0, 0), 5)),
         ValueError,
@@ -425,6 +523,7 @@ CATALOGUE = [
         set_params={"init": lambda fan_in, fan_out, random_state: None},
         starts=("new", "fitted"),
     ),
+    *init_rows(X, y, n_outputs=3),
     Row(
         "hidden_layer_size_zero",
         FIT,
@@ -596,6 +695,35 @@ CATALOGUE = [
     ),
 ]
 
+LAYER_ROWS = [
+    (
+        "activation_too_few_names",
+        {"activation": ("tanh",)},
+        r"activation gives 1 name\(s\) for 2 hidden layer\(s\)",
+    ),
+    (
+        "activation_unknown_name",
+        {"activation": ("tanh", "swish")},
+        r"activation names unknown activations \['swish'\]",
+    ),
+    (
+        "dropout_too_many_rates",
+        {"dropout": (0.1, 0.2, 0.3)},
+        r"dropout gives 3 rate\(s\) for 2 hidden layer\(s\)",
+    ),
+    (
+        "dropout_rate_out_of_range",
+        {"dropout": (0.1, 1.0)},
+        r"dropout rates must be numbers in \[0, 1\)",
+    ),
+    (
+        "dropout_with_lbfgs",
+        {"dropout": 0.5, "solver": "lbfgs"},
+        "dropout needs a stochastic solver",
+    ),
+]
+
+
 # Every parameter out of range or of the wrong type: sklearn's
 # InvalidParameterError (a ValueError and TypeError), naming the parameter.
 INVALID_PARAMETERS = [
@@ -630,6 +758,9 @@ INVALID_PARAMETERS = [
     ("max_fun", 0),
     ("loss", "hinge"),
     ("init", "zeros"),
+    ("dropout", 1.0),
+    ("dropout", -0.1),
+    ("dropout", "half"),
     ("class_weight", "auto"),
     ("class_weight", [1.0, 2.0]),
 ]
@@ -645,6 +776,19 @@ CATALOGUE += [
         starts=("new", "fitted"),
     )
     for name, value in INVALID_PARAMETERS
+]
+
+
+CATALOGUE += [
+    Row(
+        name,
+        FIT,
+        ValueError,
+        match,
+        set_params={"hidden_layer_sizes": (3, 2), **params},
+        starts=("new", "fitted"),
+    )
+    for name, params, match in LAYER_ROWS
 ]
 
 

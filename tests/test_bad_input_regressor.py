@@ -21,6 +21,7 @@ from .test_bad_input import (
     BASE_PARAMS,
     COLUMNS,
     INVALID_PARAMETERS,
+    LAYER_ROWS,
     Row,
     X,
     _bad_init,
@@ -28,6 +29,7 @@ from .test_bad_input import (
     assert_same_state,
     call,
     fit,
+    init_rows,
     partial_fit,
 )
 
@@ -122,6 +124,7 @@ CATALOGUE = [
         set_params={"init": _bad_init(1, 0)},
         starts=("new", "fitted"),
     ),
+    *init_rows(X, y, n_outputs=1),
     Row(
         "hidden_layer_size_zero",
         fit(X, y),
@@ -217,6 +220,19 @@ CATALOGUE += [
     )
     for name, value in INVALID_PARAMETERS
     if name in ScratchMLPRegressor().get_params()
+]
+
+
+CATALOGUE += [
+    Row(
+        name,
+        fit(X, y),
+        ValueError,
+        match,
+        set_params={"hidden_layer_sizes": (3, 2), **params},
+        starts=("new", "fitted"),
+    )
+    for name, params, match in LAYER_ROWS
 ]
 
 

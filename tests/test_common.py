@@ -17,6 +17,12 @@ CONFIGURATIONS = [
     ScratchMLPRegressor(loss="poisson"),
     ScratchMLPRegressor(activation="tanh", hidden_layer_sizes=(16, 8)),
     ScratchMLPClassifier(early_stopping=True),
+    ScratchMLPClassifier(
+        hidden_layer_sizes=(8, 6), activation=("gelu", "tanh"), dropout=(0.3, 0.1)
+    ),
+    ScratchMLPRegressor(
+        hidden_layer_sizes=(32, 16), activation=("elu", "silu"), dropout=0.2
+    ),
     ScratchMLPRegressor(early_stopping=True),
     ScratchMLPClassifier(activation="gelu", hidden_layer_sizes=(16, 8)),
     ScratchMLPClassifier(activation="leaky_relu", solver="sgd"),
@@ -31,6 +37,13 @@ def expected_failed_checks(estimator):
             "feeds negative targets whatever the positive_only tag says, and "
             "Poisson regression refuses negative targets"
         )
+    if estimator.dropout != 0.0:
+        independent_masks = (
+            "dropout draws an independent mask for each row of each batch, so a "
+            "row repeated twice is not trained as one row of weight 2"
+        )
+        expected["check_sample_weight_equivalence_on_dense_data"] = independent_masks
+        expected["check_sample_weight_equivalence_on_sparse_data"] = independent_masks
     if estimator.early_stopping:
         random_split = (
             "the early-stopping split is drawn at random, so a sample repeated "

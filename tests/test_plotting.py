@@ -119,16 +119,25 @@ def test_hidden_weights_share_one_symmetric_colour_scale_and_one_colour_bar(clf)
 
 
 def test_hidden_weights_of_chosen_neurons(clf):
-    display = HiddenWeightsDisplay.from_estimator(clf, neurons=[3, 1])
+    """Every panel shows its own neuron: image, title and bias. No neuron is
+    at its own position in the list, and the biases differ at two decimals,
+    so a panel labelled by its position, or with another neuron's bias, fails."""
+    neurons = [3, 0, 4]
+    biases = clf.intercepts_[0][neurons]
+    assert len({f"{bias:.2f}" for bias in clf.intercepts_[0]}) == N_HIDDEN
+    display = HiddenWeightsDisplay.from_estimator(clf, neurons=neurons)
 
-    assert len(display.axes_) == 2
-    np.testing.assert_array_equal(
-        display.images_[0].get_array(), clf.coefs_[0][:, 3].reshape(8, 8)
-    )
-    assert display.axes_[1].get_title() == "neuron 1"
-    assert display.axes_[1].get_xlabel() == f"bias = {clf.intercepts_[0][1]:.2f}"
-    largest = np.abs(clf.coefs_[0][:, [3, 1]]).max()
-    assert display.images_[1].get_clim() == pytest.approx((-largest, largest))
+    assert len(display.axes_) == len(display.images_) == len(neurons)
+    np.testing.assert_array_equal(display.neurons, neurons)
+    np.testing.assert_array_equal(display.biases, biases)
+    largest = np.abs(clf.coefs_[0][:, neurons]).max()
+    for ax, image, neuron in zip(display.axes_, display.images_, neurons, strict=True):
+        np.testing.assert_array_equal(
+            image.get_array(), clf.coefs_[0][:, neuron].reshape(8, 8)
+        )
+        assert ax.get_title() == f"neuron {neuron}"
+        assert ax.get_xlabel() == f"bias = {clf.intercepts_[0][neuron]:.2f}"
+        assert image.get_clim() == pytest.approx((-largest, largest))
 
 
 def test_hidden_weights_grid_has_ncols_columns(clf):

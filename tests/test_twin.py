@@ -318,4 +318,3 @@ def test_too_small_class_for_the_stratified_split_is_named_like_mlpclassifier(ir
             cls(early_stopping=True, random_state=0).fit(X, y)
         messages.append(str(error.value))
     assert messages[0] == messages[1]
-    assert "['True']" in messages[0]
