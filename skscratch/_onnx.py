@@ -337,7 +337,9 @@ def _network(op, model, X):
 
 
 def _hidden_activation_names(model):
-    """The activation of each hidden layer, in order."""
+    """The activation of each hidden layer, in order: ``hidden_activations_``,
+    or ``activation`` for every hidden layer in models saved before there was
+    ``hidden_activations_``."""
     return getattr(model, "hidden_activations_", None) or [model.activation] * (
         model.n_layers_ - 2
     )

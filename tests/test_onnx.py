@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_diabetes, load_iris, make_multilabel_classification
 from sklearn.ensemble import VotingClassifier, VotingRegressor
@@ -293,22 +294,36 @@ def test_one_matmul_and_one_add_per_layer_from_the_weights():
         assert_array_equal(weights[coef.shape], coef)
 
 
-def test_per_layer_hidden_activations():
-    # A fitted list of one activation per hidden layer is followed layer by
-    # layer; the reference is a forward pass with the activation functions.
-    clf = fit_quietly(small_classifier(hidden_layer_sizes=(6, 5, 4)), IRIS_X, _IRIS_Y)
-    clf.hidden_activations_ = ["gelu", "elu", "softplus"]
-    a = IRIS_X
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_per_layer_activations_and_dropout(dtype):
+    # One activation per hidden layer, followed layer by layer; dropout acts in
+    # training only. The reference is a forward pass with the activations'
+    # numpy functions.
+    X = IRIS_X.astype(dtype)
+    clf = small_classifier(
+        hidden_layer_sizes=(6, 5, 4),
+        activation=["gelu", "elu", "softplus"],
+        dropout=[0.2, 0.1, 0.0],
+    )
+    fit_quietly(clf, X, IRIS_NAMES)
+    assert clf.hidden_activations_ == ["gelu", "elu", "softplus"]
+    a = X
     for name, W, b in zip(
         clf.hidden_activations_, clf.coefs_, clf.intercepts_, strict=False
     ):
         a = HIDDEN_ACTIVATIONS[name].function(a @ W + b)
-    expected_proba = OUTPUT_ACTIVATIONS["softmax"](
-        a @ clf.coefs_[-1] + clf.intercepts_[-1]
-    )
-    labels, proba = run(to_onnx(clf, IRIS_X[:1], options={"zipmap": False}), IRIS_X)
-    assert_allclose(proba, expected_proba, rtol=1e-6)
+    softmax = OUTPUT_ACTIVATIONS["softmax"]
+    expected_proba = softmax(a @ clf.coefs_[-1] + clf.intercepts_[-1])
+    labels, proba = run(to_onnx(clf, X[:1], options={"zipmap": False}), X)
+    assert_allclose(proba, expected_proba, rtol=0, atol=PROBA_ATOL)
     assert_array_equal(labels, clf.classes_[expected_proba.argmax(axis=1)])
+    assert_same_classes(to_onnx(clf, X[:1], options={"zipmap": False}), clf, X)
+
+
+def test_regressor_with_per_layer_activations_and_dropout():
+    reg = small_regressor(activation=["silu", "tanh"], dropout=0.1, loss="poisson")
+    fit_quietly(reg, DIABETES_X, DIABETES_Y)
+    assert_same_predictions(to_onnx(reg, DIABETES_X[:1]), reg, DIABETES_X)
 
 
 def test_onnx_type_numbers():
@@ -392,6 +407,14 @@ def test_zipmap_for_multilabel_targets():
     assert_array_equal(labels, clf.predict(X))
     table = np.array([[row[label] for label in range(4)] for row in proba])
     assert_allclose(table, clf.predict_proba(X), atol=PROBA_ATOL)
+
+
+def test_multilabel_fitted_on_a_sparse_indicator_gives_dense_labels():
+    X = ML_X.astype(np.float32)
+    clf = fit_quietly(small_classifier(), X, sp.csr_matrix(ML_Y))
+    labels, proba = run(to_onnx(clf, X[:1], options={"zipmap": False}), X)
+    assert_array_equal(labels, clf.predict(X).toarray())
+    assert_allclose(proba, clf.predict_proba(X), atol=PROBA_ATOL)
 
 
 def test_nocl_labels_with_class_indices():
