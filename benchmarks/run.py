@@ -528,8 +528,8 @@ def markdown(results):
         f"- OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']}, "
         f"OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']}",
         f"- Date: {info['date']}; command: `{results['command']}`",
-        f"- skscratch {info['skscratch']['version']} (commit "
-        f"{info['skscratch']['commit']}) from {info['skscratch']['path']}",
+        f"- skscratch {info['skscratch']['version']}, commit "
+        f"{info['skscratch']['commit']}",
         "",
         "scikit-learn: MLPClassifier against ScratchMLPClassifier, MLPRegressor "
         "against ScratchMLPRegressor (the regression rows). Ratio: scikit-learn "
