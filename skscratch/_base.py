@@ -242,13 +242,28 @@ def layer_settings(estimator, n_hidden):
     the list of names; ``dropout`` a tuple of rates, or None for none.
     """
     sizes = f"hidden_layer_sizes={estimator.hidden_layer_sizes!r}"
-    names = layer_activations(estimator.activation, n_hidden)
+    activation = estimator.activation
+    if not isinstance(activation, str | list | tuple | np.ndarray) or (
+        np.ndim(activation) > 1
+    ):
+        raise TypeError(
+            "activation must be a name, or a flat list or tuple of names (one "
+            f"per hidden layer); got {activation!r}."
+        )
+    names = layer_activations(
+        activation.tolist() if isinstance(activation, np.ndarray) else activation,
+        n_hidden,
+    )
     if len(names) != n_hidden:
         raise ValueError(
             f"activation gives {len(names)} name(s) for {n_hidden} hidden "
             f"layer(s) ({sizes}): give one name, or one per hidden layer."
         )
-    unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
+    unknown = [
+        name
+        for name in names
+        if not isinstance(name, str) or name not in HIDDEN_ACTIVATIONS
+    ]
     if unknown:
         raise ValueError(
             f"activation names unknown activations {unknown}; the "
@@ -274,9 +289,7 @@ def layer_settings(estimator, n_hidden):
             "dropout needs a stochastic solver ('sgd' or 'adam'): L-BFGS's "
             "line search needs an objective without random masks."
         )
-    activation = (
-        estimator.activation if isinstance(estimator.activation, str) else names
-    )
+    activation = activation if isinstance(activation, str) else names
     return activation, dropout if any(dropout) else None
 
 

@@ -14,6 +14,7 @@ from ._history import History
 from ._optimizers import OPTIMIZERS
 from ._regressor import ScratchMLPRegressor
 from ._targets import ClassTargets, RealTargets
+from .callbacks import Checkpoint, EarlyStopping, HistoryRecorder
 
 
 def _qualified_name(cls):
@@ -23,9 +24,9 @@ def _qualified_name(cls):
 
 #: The names of the types, besides those skops trusts by default (numpy arrays,
 #: Python containers and scalars), that a saved estimator may hold: the
-#: estimator, its targets, its training history and its optimizer. Derived
-#: from the classes themselves, so they follow the classes wherever they are
-#: defined.
+#: estimator, its targets, its training history, its optimizer, and
+#: skscratch's own callbacks if they were set. Derived from the classes
+#: themselves, so they follow the classes wherever they are defined.
 MODEL_TYPES = tuple(
     sorted(
         _qualified_name(cls)
@@ -36,6 +37,9 @@ MODEL_TYPES = tuple(
             RealTargets,
             History,
             *OPTIMIZERS.values(),
+            EarlyStopping,
+            Checkpoint,
+            HistoryRecorder,
         )
     )
 )

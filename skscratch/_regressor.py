@@ -214,6 +214,29 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         outputs = self._validated_outputs(X)
         return self._targets.predict(outputs)
 
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination :math:`R^2` of the predictions.
+
+        As :meth:`sklearn.base.RegressorMixin.score`, without floating-point
+        warnings for predictions or targets too large to square.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            True values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            :math:`R^2` (see :ref:`r2_score`), averaged over the targets.
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            return super().score(X, y, sample_weight=sample_weight)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
@@ -228,6 +251,10 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     # ------------------------------------------------------------ targets
 
     def _check_y(self, y, name="y"):
+        if y.dtype.kind in "mM":
+            raise ValueError(
+                f"{name} holds dates or durations ({y.dtype}): give them as numbers."
+            )
         numeric = y.dtype.kind in "biuf"
         y = check_array(
             y,
@@ -240,7 +267,13 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         return y
 
     def _check_y_val(self, y_val, targets):
-        return self._check_y(np.asarray(y_val), name="y_val")
+        y_val = self._check_y(np.asarray(y_val), name="y_val")
+        if y_val.shape[0] < 2:
+            raise ValueError(
+                f"y_val has {y_val.shape[0]} sample(s): the validation score, "
+                "R², needs at least 2."
+            )
+        return y_val
 
     def _targets_from(self, y, classes, sparse):
         return RealTargets.from_values(y, self.loss)

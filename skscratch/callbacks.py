@@ -23,6 +23,8 @@ backend: a copy sent to another process keeps its records there).
 
 import copy
 import math
+import os
+from numbers import Integral, Real
 
 _EPOCH_TASKS = ("epoch", "lbfgs-iteration")
 
@@ -42,6 +44,31 @@ def _improves(value, best, mode, min_delta):
     if best is None:
         return True
     return value < best - min_delta if mode == "min" else value > best + min_delta
+
+
+def _check_monitor(monitor, optional=False):
+    if monitor is None and optional:
+        return
+    if not isinstance(monitor, str):
+        raise TypeError(f"monitor must be a key of history_, a str; got {monitor!r}.")
+
+
+def _check_positive_int(name, value, optional=False):
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+
+
+def _monitored(record, monitor, callback):
+    """The monitored figure of the epoch's record; a ValueError if unrecorded."""
+    if monitor not in record:
+        raise ValueError(
+            f"{callback} monitors {monitor!r}, which the history has not "
+            f"recorded; its keys are {sorted(record)} (the validation figures "
+            "need validation data: X_val and y_val, or early_stopping=True)."
+        )
+    return record[monitor]
 
 
 def _mode(monitor, mode):
@@ -112,7 +139,13 @@ class EarlyStopping:
         self._runs = {}
 
     def setup(self, estimator, context):
-        _mode(self.monitor, self.mode)  # fail early on a bad mode
+        _check_monitor(self.monitor)
+        _mode(self.monitor, self.mode)
+        _check_positive_int("patience", self.patience)
+        if not (isinstance(self.min_delta, Real) and 0 <= self.min_delta < math.inf):
+            raise ValueError(
+                f"min_delta must be a finite number >= 0; got {self.min_delta!r}."
+            )
         self._runs[id(context)] = {"best": None, "epoch": None, "weights": None}
         self.best_epoch_ = self.best_value_ = self.stopped_epoch_ = None
 
@@ -124,12 +157,7 @@ class EarlyStopping:
         run = self._runs.get(id(context.parent))
         if record is None or run is None:
             return False
-        if self.monitor not in record:
-            raise KeyError(
-                f"EarlyStopping monitors {self.monitor!r}, which the history has "
-                f"not recorded; its keys are {sorted(record)}."
-            )
-        value = record[self.monitor]
+        value = _monitored(record, self.monitor, "EarlyStopping")
         mode = _mode(self.monitor, self.mode)
         if _improves(value, run["best"], mode, self.min_delta):
             run["best"], run["epoch"] = value, record["epoch"]
@@ -190,6 +218,12 @@ class Checkpoint:
     def setup(self, estimator, context):
         import skops.io  # noqa: F401 -- fail at the start of fit if missing
 
+        if not isinstance(self.path, str | os.PathLike):
+            raise TypeError(f"path must be a str or a path; got {self.path!r}.")
+        _check_positive_int("every", self.every, optional=True)
+        _check_monitor(self.monitor, optional=True)
+        if self.monitor is not None:
+            _mode(self.monitor, self.mode)
         self._best[id(context)] = None
         self.saved_ = []
 
@@ -212,7 +246,7 @@ class Checkpoint:
         if self.every is not None and record["epoch"] % self.every == 0:
             due = True
         if self.monitor is not None:
-            value = record.get(self.monitor)
+            value = _monitored(record, self.monitor, "Checkpoint")
             mode = _mode(self.monitor, self.mode)
             if _improves(value, self._best.get(run), mode, 0.0):
                 self._best[run] = value

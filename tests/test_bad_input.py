@@ -790,6 +790,20 @@ CATALOGUE += [
     )
     for name, params, match in LAYER_ROWS
 ]
+CATALOGUE += [
+    Row(
+        name,
+        FIT,
+        TypeError,
+        "activation must be a name, or a flat list or tuple of names",
+        set_params={"hidden_layer_sizes": (3, 2), "activation": activation},
+        starts=("new", "fitted"),
+    )
+    for name, activation in (
+        ("activation_unordered_set", {"tanh", "relu"}),
+        ("activation_nested_lists", [["tanh"], ["relu"]]),
+    )
+]
 
 
 def _build(start):

@@ -111,6 +111,18 @@ CATALOGUE = [
         "^y_val has 2 target\\(s\\) per sample; the model was fitted with 1",
     ),
     Row(
+        "y_val_one_sample",
+        fit(X, y, X_val=X[:1], y_val=y[:1]),
+        ValueError,
+        r"^y_val has 1 sample\(s\): the validation score, R², needs at least 2",
+    ),
+    Row(
+        "datetime_y",
+        fit(X, np.arange(40).astype("datetime64[D]")),
+        ValueError,
+        r"^y holds dates or durations \(datetime64\[D\]\): give them as numbers",
+    ),
+    Row(
         "y_val_nan",
         fit(X, y, X_val=X, y_val=_with(y, 0, np.nan)),
         ValueError,
@@ -296,3 +308,11 @@ def test_divergence_raises_and_leaves_the_model():
     with pytest.raises(ValueError, match="^Solver produced non-finite parameter"):
         est.fit(X * 1e100, y)
     assert vars(est) == est.get_params()
+
+
+def test_score_of_huge_values_raises_no_runtime_warning(starting_models):
+    est = starting_models["fitted"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        score = est.score(X, y * 1e200)
+    assert score <= 0 or np.isnan(score)

@@ -217,7 +217,7 @@ def test_early_stopping_callback_stops_and_restores_the_best_epoch(estimator_cla
 
 def test_early_stopping_callback_refuses_an_unrecorded_figure():
     est = small(ScratchMLPClassifier).set_callbacks(EarlyStopping("valid_loss"))
-    with pytest.raises(KeyError, match="'valid_loss', which the history has not"):
+    with pytest.raises(ValueError, match="'valid_loss', which the history has not"):
         est.fit(X_IRIS, y_IRIS)
 
 
@@ -271,3 +271,24 @@ def test_history_recorder_in_a_grid_search():
         "ScratchMLPClassifier fit"
     )
     assert list(refit_history) == list(search.best_estimator_[-1].history_)
+
+
+@pytest.mark.parametrize(
+    ("callback", "error", "match"),
+    [
+        (EarlyStopping(patience=0), ValueError, "patience must be a positive"),
+        (EarlyStopping(patience="3"), ValueError, "patience must be a positive"),
+        (EarlyStopping(min_delta=np.nan), ValueError, "min_delta must be a finite"),
+        (EarlyStopping(monitor=None), TypeError, "monitor must be a key"),
+        (EarlyStopping("train_loss", mode="up"), ValueError, "mode must be"),
+        (Checkpoint(None), TypeError, "path must be a str or a path"),
+        (Checkpoint("m.skops", every=0), ValueError, "every must be a positive"),
+        (Checkpoint("m.skops", monitor="nope"), ValueError, "'nope', which the"),
+    ],
+)
+def test_callbacks_check_their_arguments_when_the_fit_starts(callback, error, match):
+    pytest.importorskip("skops")
+    est = small(ScratchMLPClassifier).set_callbacks(callback)
+    with pytest.raises(error, match=match):
+        est.fit(X_IRIS, y_IRIS)
+    assert not hasattr(est, "coefs_")

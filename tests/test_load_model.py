@@ -22,6 +22,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 import skscratch
 from skscratch import MODEL_TYPES, ScratchMLPClassifier, ScratchMLPRegressor, load_model
+from skscratch.callbacks import Checkpoint, EarlyStopping, HistoryRecorder
 
 from .assertions import Exploding
 
@@ -155,11 +156,20 @@ def test_model_types_name_classes_defined_in_skscratch():
 
 
 def test_model_types_hold_the_estimators_their_targets_history_and_optimizers():
-    expected = set()
+    callbacks = [EarlyStopping("train_loss"), Checkpoint("unused.skops", every=99)]
+    callbacks.append(HistoryRecorder())
+    expected = {type(callback) for callback in callbacks}
     for est in (_fitted("adam"), _fitted("sgd-nesterov"), _regressor()()):
         expected |= {type(est), type(est.history_), type(est._optimizer)}
         expected.add(type(est._targets))
     assert set(MODEL_TYPES) == {f"{t.__module__}.{t.__qualname__}" for t in expected}
+
+
+def test_a_model_with_skscratch_callbacks_loads(tmp_path):
+    pytest.importorskip("sklearn.callback")
+    model = _regressor()().set_callbacks(EarlyStopping("train_loss"), HistoryRecorder())
+    loaded = load_model(_save(model, tmp_path / "model.skops"))
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
