@@ -292,3 +292,15 @@ def test_callbacks_check_their_arguments_when_the_fit_starts(callback, error, ma
     with pytest.raises(error, match=match):
         est.fit(X_IRIS, y_IRIS)
     assert not hasattr(est, "coefs_")
+
+
+def test_progress_bar_through_a_grid_search_with_loky_workers(capsys):
+    pytest.importorskip("rich")
+    pipe = make_pipeline(StandardScaler(), small(ScratchMLPClassifier, max_iter=3))
+    search = GridSearchCV(
+        pipe, {"scratchmlpclassifier__alpha": [1e-4, 1e-2]}, cv=2, n_jobs=2
+    )
+    search.set_callbacks(callback.ProgressBar(max_propagation_depth=None))
+    search.fit(X_IRIS, y_IRIS)
+    shown = capsys.readouterr().out
+    assert shown.count("ScratchMLPClassifier - fit") == 2 * 2 + 1  # and the refit
