@@ -105,9 +105,9 @@ def scale_mismatch(X, X_val):
         raise ValueError(
             f"X_val has {X_val.shape[1]} features, but X has {X.shape[1]}."
         )
+    mean, variance, kurtosis, varies = _column_moments(X)
+    mean_val, variance_val, _, varies_val = _column_moments(X_val)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        mean, variance, kurtosis, varies = _column_moments(X)
-        mean_val, variance_val, _, varies_val = _column_moments(X_val)
         considered = varies & np.isfinite(variance) & (variance > 0)
         scale = np.where(considered, variance, 1.0)
         squared_distance = (variance_val + (mean_val - mean) ** 2) / scale
@@ -170,14 +170,16 @@ def warn_if_scale_mismatch(X, X_val):
 
 def _column_moments(X):
     """Each column's mean, variance and kurtosis (in float64), and whether
-    it varies (its largest value above its smallest)."""
-    if sp.issparse(X):
+    it varies (its largest value above its smallest). A moment that overflows
+    is inf or nan, as is the kurtosis of a constant column."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if not sp.issparse(X):
+            return _dense_column_moments(np.asarray(X))
         X = sp.csr_matrix(X, dtype=np.float64)
         if not X.has_canonical_format:
             X = X.copy()
             X.sum_duplicates()
         return _sparse_column_moments(X)
-    return _dense_column_moments(np.asarray(X))
 
 
 def _dense_column_moments(X):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn
+from scipy import stats
 from sklearn.base import clone, is_classifier
 from sklearn.datasets import (
     load_breast_cancer,
@@ -30,6 +31,7 @@ from skscratch._validation import (
     FAR,
     MIN_ROWS_FOR_SPREAD,
     NARROW,
+    _column_moments,
     scale_mismatch,
     warn_if_scale_mismatch,
 )
@@ -165,6 +167,31 @@ def test_sparse_and_dense_give_the_same_answer_with_implicit_zeros():
         expected = scale_mismatch(X_train.toarray(), X_val.toarray() * factor)
         assert scale_mismatch(X_train, X_val * factor) == expected
     assert scale_mismatch(X_train, X_val / 16) is not None
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [np.asarray, sp.csr_matrix, sp.csc_matrix, sp.csr_array, np.float32],
+    ids=["dense", "csr", "csc", "csr_array", "float32"],
+)
+def test_column_moments_match_scipy_stats(convert):
+    X = sp.random(500, 6, density=0.2, random_state=0).toarray() * 10
+    X[:, 4] = np.random.RandomState(0).lognormal(size=500)
+    X[:, 5] = 2.5  # constant
+    mean, variance, kurtosis, varies = _column_moments(convert(X))
+    rtol = 1e-5 if convert is np.float32 else 1e-12
+    np.testing.assert_allclose(mean, X.mean(axis=0), rtol=rtol)
+    np.testing.assert_allclose(variance[:5], X.var(axis=0)[:5], rtol=rtol)
+    expected_kurtosis = stats.kurtosis(X[:, :5], fisher=False)
+    np.testing.assert_allclose(kurtosis[:5], expected_kurtosis, rtol=rtol)
+    assert varies.tolist() == [True] * 5 + [False]
+
+
+def test_dense_moments_are_read_in_blocks_of_rows():
+    X = np.random.RandomState(0).normal(size=(70_000, 3))  # several blocks
+    mean, variance, kurtosis, _ = _column_moments(X)
+    np.testing.assert_allclose(variance, X.var(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(kurtosis, stats.kurtosis(X, fisher=False), rtol=1e-10)
 
 
 def test_sparse_input_with_duplicate_entries_counts_their_sum():
