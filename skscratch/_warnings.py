@@ -3,18 +3,20 @@
 A warning raised deep inside ``fit`` would otherwise be reported at a line of
 skscratch (or of scikit-learn's wrappers), which tells the user nothing about
 which of their calls caused it. :func:`warn` reports it at the first frame of
-the stack that belongs to neither package.
+the stack that belongs to neither package, nor to joblib, through which
+scikit-learn's ``cross_val_score`` and ``GridSearchCV`` call ``fit``.
 """
 
 import sys
 import warnings
 from pathlib import Path
 
+import joblib
 import sklearn
 
 _INTERNAL_DIRECTORIES = tuple(
     str(Path(module.__file__).resolve().parent)
-    for module in (sys.modules[__package__], sklearn)
+    for module in (sys.modules[__package__], sklearn, joblib)
 )
 
 
