@@ -33,6 +33,7 @@ from ._losses import LOSSES
 from ._network import initialize_parameters, layer_activations, predict_outputs
 from ._solvers import DIVERGED_MESSAGE, SOLVERS, Problem
 from ._state import TrainingState
+from ._validation import warn_if_scale_mismatch
 from ._warnings import warn
 from ._weights import check_penalty_scale, combined_sample_weight
 
@@ -464,6 +465,8 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             dropout=dropout,
         )
         validation = self._validation_data(X_val, y_val, targets, X.dtype)
+        if validation is not None:
+            warn_if_scale_mismatch(X, validation[0])
         layer_units = [X.shape[1], *hidden_layer_sizes, targets.n_outputs]
         rng = check_random_state(self.random_state)
         if first_pass:

@@ -52,6 +52,7 @@ def test_backprop_matches_central_differences(activation, loss, target):
     assert max(errors["coefs_"] + errors["intercepts_"]) < 1e-6
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_check_gradients_uses_the_fitted_weights(digits):
     X, y = digits
     clf = ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
