@@ -305,6 +305,8 @@ class _OnnxOperators:
         self.dtype = dtype
 
     def __getattr__(self, name):
+        if name.startswith("_"):  # not an operator: no such attribute
+            raise AttributeError(name)
         operator_class = getattr(self._onnx_ops, f"Onnx{name}")
         return functools.partial(operator_class, op_version=self.opset)
 
