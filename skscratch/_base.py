@@ -202,7 +202,9 @@ SHARED_ATTRIBUTES = """\
     history_ : History
         One record per epoch (per L-BFGS iteration): ``epoch``, ``train_loss``,
         ``train_score``, ``valid_loss`` and ``valid_score`` (with validation
-        data; the scores are those of :meth:`score`), ``learning_rate`` and
+        data; scores in the sense of :meth:`score`: ``train_score`` is measured
+        on each mini-batch just before its update, during the epoch, so it
+        differs from ``score`` on the training data after it), ``learning_rate`` and
         ``duration``. Read a column with
         ``history_[:, "train_loss"]``.
 
