@@ -232,7 +232,8 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         Returns
         -------
         score : float
-            :math:`R^2` (see :ref:`r2_score`), averaged over the targets.
+            :math:`R^2` (the :ref:`coefficient of determination <r2_score>`),
+            averaged over the targets.
         """
         with np.errstate(over="ignore", invalid="ignore"):
             return super().score(X, y, sample_weight=sample_weight)
