@@ -50,10 +50,10 @@ print(
 
 def onnxruntime_outputs(onx, X):
     """Every output of the ONNX model ``onx`` on ``X``, computed by onnxruntime."""
-    session = rt.InferenceSession(
+    runtime = rt.InferenceSession(
         onx.SerializeToString(), providers=["CPUExecutionProvider"]
     )
-    return session.run(None, {session.get_inputs()[0].name: X})
+    return runtime.run(None, {runtime.get_inputs()[0].name: X})
 
 
 labels, proba = onnxruntime_outputs(onx, digits_test)

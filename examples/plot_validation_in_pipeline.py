@@ -78,7 +78,7 @@ report("X_val untransformed", trap)
 # ``y_val`` with ``set_fit_request``. Then ``X_val`` and ``y_val`` are plain
 # fit parameters of the pipeline. (In a script,
 # ``sklearn.set_config(enable_metadata_routing=True)`` enables routing for
-# the whole session.)
+# the whole Python process.)
 with sklearn.config_context(enable_metadata_routing=True):
     recipe = Pipeline(
         [
