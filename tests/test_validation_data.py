@@ -399,6 +399,9 @@ def test_make_pipeline_takes_transform_input_too(routing, problem):
     assert_same_training(pipe[-1], reference)
 
 
+@pytest.mark.filterwarnings(
+    "ignore:X_val does not look like it is on the scale:UserWarning"
+)
 def test_without_transform_input_x_val_reaches_the_network_untransformed(problem):
     """The trap: the network is scored on raw X_val while trained on scaled X."""
     network, X_train, X_val, y_train, y_val = problem
