@@ -76,7 +76,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit, ndtr
+
+from ._xp import apply, expit, namespace, ndtr
 
 LEAKY_RELU_SLOPE = 0.01
 ELU_ALPHA = 1.0
@@ -135,7 +136,7 @@ class Activation(NamedTuple):
         array([0.5])
         """
         given = z if self.needs_z else self.function(z)
-        slope = np.ones_like(given)
+        slope = namespace(given).ones_like(given)
         for factor in self.derivative_factors(given):
             slope = slope * factor
         return slope
@@ -145,7 +146,7 @@ def identity(z, out=None):
     """Return ``z`` unchanged (a copy-free identity), or copied into ``out``."""
     if out is None or out is z:
         return z
-    np.copyto(out, z)
+    out[...] = z
     return out
 
 
@@ -166,7 +167,7 @@ def logistic_derivative_factors(a):
 
 def tanh(z, out=None):
     """Hyperbolic tangent."""
-    return np.tanh(z, out=out)
+    return apply(namespace(z).tanh, z, out=out)
 
 
 def tanh_derivative_factors(a):
@@ -176,16 +177,21 @@ def tanh_derivative_factors(a):
 
 def relu(z, out=None):
     """Rectified linear unit ``max(0, z)``."""
-    return np.maximum(z, 0.0, out=out)
+    return apply(namespace(z).maximum, z, 0.0, out=out)
 
 
 def relu_derivative_factors(a):
     """``f'(z) = 1`` where the unit is active (``a > 0``), else ``0``.
 
-    Returned as booleans (``True`` is 1): multiplying by them gives the same
-    numbers as multiplying by ones and zeros, with an eighth of the memory.
+    Returned as booleans on NumPy (``True`` is 1): multiplying by them gives
+    the same numbers as multiplying by ones and zeros, with an eighth of the
+    memory. The array API does not mix booleans with floats in arithmetic, so
+    other namespaces get ones and zeros.
     """
-    return (a > 0,)
+    active = a > 0
+    if isinstance(a, np.ndarray):
+        return (active,)
+    return (namespace(a).astype(active, a.dtype),)
 
 
 def leaky_relu(z, out=None):
@@ -199,12 +205,13 @@ def leaky_relu(z, out=None):
     >>> leaky_relu(np.array([-200.0, 0.0, 3.0]))
     array([-2.,  0.,  3.])
     """
-    return np.maximum(z, LEAKY_RELU_SLOPE * z, out=out)
+    return apply(namespace(z).maximum, z, LEAKY_RELU_SLOPE * z, out=out)
 
 
 def leaky_relu_derivative_factors(a):
     """``f'(z) = 1`` where ``a > 0`` (that is, ``z > 0``), else the slope 0.01."""
-    return (np.where(a > 0, 1.0, LEAKY_RELU_SLOPE).astype(a.dtype, copy=False),)
+    xp = namespace(a)
+    return (xp.where(a > 0, xp.ones_like(a), LEAKY_RELU_SLOPE),)
 
 
 def elu(z, out=None):
@@ -219,13 +226,14 @@ def elu(z, out=None):
     >>> elu(np.array([-1e300, 0.0, 2.0]))
     array([-1.,  0.,  2.])
     """
-    negative_part = ELU_ALPHA * np.expm1(np.minimum(z, 0.0))
+    xp = namespace(z)
+    negative_part = ELU_ALPHA * xp.expm1(xp.minimum(z, 0.0))
     return _where(z > 0, z, negative_part, out=out)
 
 
 def elu_derivative_factors(a):
     """``f'(z) = 1`` where ``a > 0``, else ``exp(z) = a + 1``."""
-    return (np.where(a > 0, 1.0, a + ELU_ALPHA).astype(a.dtype, copy=False),)
+    return (namespace(a).where(a > 0, 1.0, a + ELU_ALPHA),)
 
 
 def softplus(z, out=None):
@@ -239,18 +247,19 @@ def softplus(z, out=None):
     """
     # logaddexp flags a NaN input as an invalid value; from numbers it makes none.
     with np.errstate(invalid="ignore"):
-        return np.logaddexp(0.0, z, out=out)
+        return apply(namespace(z).logaddexp, 0.0, z, out=out)
 
 
 def softplus_derivative_factors(a):
     """``f'(z) = s(z) = 1 - exp(-a)``, computed as ``-expm1(-a)`` for accuracy."""
-    return (-np.expm1(-a),)
+    return (-namespace(a).expm1(-a),)
 
 
 def gelu(z, out=None):
     """Gaussian error linear unit ``z Phi(z)``, exact (not the tanh approximation).
 
-    ``Phi`` is the standard normal distribution function, ``scipy.special.ndtr``.
+    ``Phi`` is the standard normal distribution function (``scipy.special.ndtr``
+    on NumPy arrays).
 
     Examples
     --------
@@ -258,13 +267,15 @@ def gelu(z, out=None):
     >>> gelu(np.array([0.0, 1.0, 1e300]))
     array([0.00000000e+000, 8.41344746e-001, 1.00000000e+300])
     """
-    return np.multiply(np.maximum(z, _NDTR_IS_ZERO_BELOW), ndtr(z), out=out)
+    xp = namespace(z)
+    return apply(xp.multiply, xp.maximum(z, _NDTR_IS_ZERO_BELOW), ndtr(z), out=out)
 
 
 def gelu_derivative_factors(z):
     """``f'(z) = Phi(z) + z phi(z)``, written with ``z``, ``phi`` the normal density."""
-    z = np.clip(z, _NDTR_IS_ZERO_BELOW, -_NDTR_IS_ZERO_BELOW)
-    return (ndtr(z) + z * np.exp(-0.5 * z * z) / _SQRT_2PI,)
+    xp = namespace(z)
+    z = xp.clip(z, _NDTR_IS_ZERO_BELOW, -_NDTR_IS_ZERO_BELOW)
+    return (ndtr(z) + z * xp.exp(-0.5 * z * z) / _SQRT_2PI,)
 
 
 def silu(z, out=None):
@@ -276,7 +287,8 @@ def silu(z, out=None):
     >>> silu(np.array([0.0, 1.0, 1e300]))
     array([0.00000000e+000, 7.31058579e-001, 1.00000000e+300])
     """
-    return np.multiply(np.maximum(z, _EXPIT_IS_ZERO_BELOW), expit(z), out=out)
+    xp = namespace(z)
+    return apply(xp.multiply, xp.maximum(z, _EXPIT_IS_ZERO_BELOW), expit(z), out=out)
 
 
 def silu_derivative_factors(z):
@@ -286,12 +298,9 @@ def silu_derivative_factors(z):
 
 
 def _where(condition, x, y, out=None):
-    """``np.where(condition, x, y)``, written into ``out`` when given."""
-    result = np.where(condition, x, y)
-    if out is None:
-        return result
-    np.copyto(out, result)
-    return out
+    """``where(condition, x, y)``, written into ``out`` when given."""
+    result = namespace(x).where(condition, x, y)
+    return result if out is None else identity(result, out=out)
 
 
 def softmax(z):
@@ -312,19 +321,27 @@ def softmax(z):
            [1.  , 0.  ],
            [0.  , 1.  ]])
     """
-    # Each row's maximum, picked by argmax: the same value as ``z.max(axis=1)``
-    # (NaN included) at a fraction of the cost when rows are short.
-    rows = np.arange(z.shape[0])
-    top = z[rows, z.argmax(axis=1)][:, np.newaxis]
+    xp = namespace(z)
+    top = _row_maxima(z)
     with np.errstate(over="ignore", invalid="ignore"):
         shifted = z - top
-    infinite_rows = np.isinf(top[:, 0])
-    if infinite_rows.any():
-        shifted[infinite_rows] = np.where(
-            z[infinite_rows] == top[infinite_rows], 0, -np.inf
+    infinite_rows = xp.isinf(top)
+    if not isinstance(z, np.ndarray) or infinite_rows.any():  # no device sync
+        shifted = xp.where(
+            infinite_rows, xp.where(z == top, xp.zeros_like(z), -xp.inf), shifted
         )
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+    exp = xp.exp(shifted)
+    return exp / xp.sum(exp, axis=1, keepdims=True)
+
+
+def _row_maxima(z):
+    """Each row's maximum, as a column. On NumPy it is picked by argmax: the
+    same value as ``z.max(axis=1)`` (NaN included) at a fraction of the cost
+    when rows are short."""
+    if isinstance(z, np.ndarray):
+        rows = np.arange(z.shape[0])
+        return z[rows, z.argmax(axis=1)][:, np.newaxis]
+    return namespace(z).max(z, axis=1, keepdims=True)
 
 
 HIDDEN_ACTIVATIONS = {
@@ -344,7 +361,7 @@ HIDDEN_ACTIVATIONS = {
 
 def exp(z):
     """Exponential ``exp(z)``: the output of a Poisson regression, always positive."""
-    return np.exp(z)
+    return namespace(z).exp(z)
 
 
 OUTPUT_ACTIVATIONS = {

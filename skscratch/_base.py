@@ -16,6 +16,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import config_context, get_config
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -36,6 +37,16 @@ from ._state import TrainingState
 from ._validation import warn_if_scale_mismatch
 from ._warnings import warn
 from ._weights import check_penalty_scale, combined_sample_weight
+from ._xp import (
+    device,
+    is_numpy,
+    namespace,
+    numpy_dtype,
+    numpy_namespace,
+    take_rows,
+    to_namespace,
+    to_numpy,
+)
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -230,6 +241,27 @@ def validate_quietly(estimator, *args, **kwargs):
     """
     with np.errstate(over="ignore", invalid="ignore"):
         return validate_data(estimator, *args, **kwargs)
+
+
+def input_namespace(X):
+    """The namespace the estimator computes in for ``X``: that of ``X`` when
+    scikit-learn's ``array_api_dispatch`` is on, else NumPy's."""
+    if get_config()["array_api_dispatch"]:
+        return namespace(X)
+    return numpy_namespace()
+
+
+def _like(array, X, dtype="X"):
+    """``array`` (a NumPy array or None) in the namespace and on the device of
+    ``X``, and outside NumPy of its dtype (or of ``dtype`` if not "X")."""
+    xp = namespace(X)
+    if array is None or is_numpy(xp):
+        return array
+    if sp.issparse(array):
+        raise TypeError(
+            f"Sparse matrices are NumPy only; got one where X is of {xp.__name__}."
+        )
+    return to_namespace(array, xp, device(X), X.dtype if dtype == "X" else dtype)
 
 
 def _is_rate(value):
@@ -428,14 +460,29 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.array_api_support = True
         return tags
 
     # ------------------------------------------------------------ prediction
 
-    def _validated_outputs(self, X):
-        """Check that the model is fitted, validate ``X``, return the outputs."""
+    def _validated_outputs(self, X, method):
+        """Check that the model is fitted, validate ``X``, return the outputs.
+
+        ``X`` must be of the namespace and on the device the model was
+        fitted on (``method`` names the caller in the error).
+        """
         check_is_fitted(self)
-        X = validate_quietly(self, X, accept_sparse=("csr", "csc"), reset=False)
+        xp = input_namespace(X)
+        X = validate_quietly(
+            self,
+            X,
+            accept_sparse=("csr", "csc"),
+            reset=False,
+            dtype="numeric" if is_numpy(xp) else (xp.float64, xp.float32),
+        )
+        self._check_same_namespace(X, method)
+        if not is_numpy(xp) and X.dtype != self.coefs_[0].dtype:
+            X = xp.astype(X, self.coefs_[0].dtype)
         return predict_outputs(
             self.coefs_,
             self.intercepts_,
@@ -443,6 +490,28 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             self.hidden_activations_,
             self.out_activation_,
         )
+
+    def _check_same_namespace(self, X, method):
+        """Raise unless validated ``X`` is of the namespace and on the device
+        of the fitted weights."""
+        fitted = self.coefs_[0]
+        xp, fitted_xp = namespace(X), namespace(fitted)
+        if xp is fitted_xp and device(X) == device(fitted):
+            return
+        kind = "a sparse matrix" if sp.issparse(X) else f"{xp.__name__} arrays"
+        raise ValueError(
+            f"Inputs passed to {type(self).__name__}.{method}() must use the same "
+            "namespace and the same device as those passed to fit(). The model "
+            f"was fitted on {fitted_xp.__name__} arrays (device {device(fitted)}) "
+            f"and got {kind} (device {device(X)}). Sparse matrices are NumPy "
+            "only; other arrays need scikit-learn's array_api_dispatch=True."
+        )
+
+    def _score_on_host(self, metric, X, y, sample_weight):
+        """``metric`` of the predictions for ``X`` against ``y``, as a float,
+        computed on the host whatever the namespace of the data."""
+        y_pred = to_numpy(self.predict(X))
+        return float(metric(to_numpy(y), y_pred, sample_weight=to_numpy(sample_weight)))
 
     # --------------------------------------------------------------- fitting
 
@@ -453,6 +522,8 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         activations, dropout = layer_settings(self, len(hidden_layer_sizes))
         first_pass = self._is_first_pass(incremental, classes)
         X, y, targets = self._training_data(X, y, first_pass, incremental, classes)
+        if not first_pass:
+            self._check_same_namespace(X, "partial_fit" if incremental else "fit")
         task = FitTask.start(
             self,
             X,
@@ -466,13 +537,13 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             activation=activations,
             dropout=dropout,
         )
-        validation = self._validation_data(X_val, y_val, targets, X.dtype)
+        validation = self._validation_data(X_val, y_val, targets, X)
         if validation is not None:
             warn_if_scale_mismatch(X, validation[0])
         layer_units = [X.shape[1], *hidden_layer_sizes, targets.n_outputs]
         rng = check_random_state(self.random_state)
         if first_pass:
-            state = self._initial_state(layer_units, activations, rng, X.dtype)
+            state = self._initial_state(layer_units, activations, rng, X)
         else:
             state = self._resumed_state(layer_units, incremental)
         problem = self._with_validation(problem, validation, rng, incremental)
@@ -482,7 +553,10 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         # rather than as a stream of RuntimeWarnings.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             SOLVERS[self.solver](problem, state, listeners, self, rng, incremental)
-        if not all(np.isfinite(p).all() for p in state.coefs_ + state.intercepts_):
+        if not all(
+            bool(namespace(p).all(namespace(p).isfinite(p)))
+            for p in state.coefs_ + state.intercepts_
+        ):
             raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
         self._commit(targets, layer_units, state)
         if task is not None:
@@ -490,14 +564,19 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         return self
 
     def _training_data(self, X, y, first_pass, incremental, classes):
-        """Validated ``X`` and ``y``, and the targets: new, or the fitted ones."""
+        """Validated ``X`` and ``y``, and the targets: new, or the fitted ones.
+
+        ``X`` keeps its namespace and device (with ``array_api_dispatch``);
+        ``y`` is handled on the host, as a NumPy array.
+        """
+        xp = input_namespace(X)
         X, y = validate_quietly(
             self,
             X,
-            y,
+            to_numpy(y),
             accept_sparse=("csr", "csc"),
             multi_output=True,
-            dtype=(np.float64, np.float32),
+            dtype=(xp.float64, xp.float32),
             reset=first_pass,
             **self._y_validation,
         )
@@ -549,16 +628,22 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         :mod:`skscratch._weights`.
         """
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            )
+            with config_context(array_api_dispatch=False):  # on the host
+                sample_weight = _check_sample_weight(
+                    to_numpy(sample_weight),
+                    X,
+                    dtype=np.float64,
+                    ensure_non_negative=True,
+                )
         class_weight = getattr(self, "class_weight", None)
         class_weights = (
             None
             if class_weight is None
             else targets.class_sample_weight(y, sample_weight, class_weight)
         )
-        weights = combined_sample_weight(sample_weight, class_weights, X.dtype)
+        weights = combined_sample_weight(
+            sample_weight, class_weights, numpy_dtype(X.dtype)
+        )
         check_penalty_scale(weights, self.alpha)
         return weights
 
@@ -580,38 +665,49 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         return replace(problem, activation=activation, dropout=dropout)
 
     def _problem(self, X, y, sample_weight, targets):
-        """The training problem of validated ``X`` and ``y`` (no validation data)."""
+        """The training problem of validated ``X`` and ``y`` (no validation data),
+        with the targets and weights in the namespace and on the device of ``X``."""
         return Problem(
             X=X,
-            Y=targets.encode(y),
-            sample_weight=self._sample_weight(sample_weight, X, y, targets),
+            Y=_like(targets.encode(y), X),
+            sample_weight=_like(self._sample_weight(sample_weight, X, y, targets), X),
             activation=self.activation,
             loss=targets.loss_name,
             alpha=self.alpha,
             targets=targets,
         )
 
-    def _validation_data(self, X_val, y_val, targets, dtype):
-        """Validate a user-supplied validation set: (X_val, Y_val, None) or None."""
+    def _validation_data(self, X_val, y_val, targets, X):
+        """Validate a user-supplied validation set: (X_val, Y_val, None) or None,
+        in the namespace, on the device and of the dtype of ``X``."""
         if X_val is None:
             return None
+        xp = input_namespace(X_val)
         X_val = validate_quietly(
-            self, X_val, accept_sparse=("csr", "csc"), dtype=dtype, reset=False
+            self,
+            X_val,
+            accept_sparse=("csr", "csc"),
+            dtype=numpy_dtype(X.dtype) if is_numpy(xp) else (xp.float64, xp.float32),
+            reset=False,
         )
-        y_val = self._check_y_val(y_val, targets)
+        X_val = _like(X_val, X)
+        y_val = self._check_y_val(to_numpy(y_val), targets)
         if y_val.shape[0] != X_val.shape[0]:
             raise ValueError(
                 f"X_val and y_val have different numbers of samples: "
                 f"{X_val.shape[0]} and {y_val.shape[0]}."
             )
-        return X_val, targets.encode(y_val, name="y_val"), None
+        return X_val, _like(targets.encode(y_val, name="y_val"), X_val), None
 
-    def _initial_state(self, layer_units, activation, rng, dtype):
-        """A new network: the initial weights and empty records."""
+    def _initial_state(self, layer_units, activation, rng, X):
+        """A new network: the initial weights and empty records. The weights
+        are drawn on the host, then moved to the namespace and device of ``X``."""
         coefs, intercepts = initialize_parameters(
-            layer_units, self.init, activation, rng, dtype
+            layer_units, self.init, activation, rng, numpy_dtype(X.dtype)
         )
-        return TrainingState(coefs, intercepts)
+        return TrainingState(
+            [_like(c, X) for c in coefs], [_like(b, X) for b in intercepts]
+        )
 
     def _resumed_state(self, layer_units, incremental):
         """Warm start or partial_fit: a copy of the fitted state, same layers."""
@@ -670,14 +766,15 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         if split is None:
             return problem
         train_rows, valid_rows = split
-        weight = problem.sample_weight
+        X, weight = problem.X, problem.sample_weight
+        held_out = _like(valid_rows, X, dtype=None)
         return replace(
             problem,
             rows=train_rows,
             validation=(
-                problem.X[valid_rows],
-                problem.Y[valid_rows],
-                None if weight is None else weight[valid_rows],
+                take_rows(X, held_out),
+                take_rows(problem.Y, held_out),
+                None if weight is None else take_rows(weight, held_out),
             ),
             early_stopping=True,
         )
@@ -705,11 +802,12 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             np.arange(n_samples),
             random_state=rng,
             test_size=self.validation_fraction,
-            stratify=problem.targets.stratify(problem.Y),
+            stratify=problem.targets.stratify(to_numpy(problem.Y)),
         )
-        if problem.sample_weight is not None:
+        weight = to_numpy(problem.sample_weight)
+        if weight is not None:
             for part, rows in (("training", train_rows), ("validation", valid_rows)):
-                if not problem.sample_weight[rows].sum() > 0:
+                if not weight[rows].sum() > 0:
                     raise ValueError(
                         f"The sample weights of the {part} part of the "
                         "early-stopping split sum to zero: give positive "

@@ -8,6 +8,7 @@ are shared with the regressor in :mod:`skscratch._base`.
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
@@ -19,6 +20,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseScratchMLP, keeps_model_on_error, with_shared_docs
 from ._targets import ClassTargets
+from ._xp import namespace
 
 
 def classification_targets(y):
@@ -253,7 +255,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
             Class probabilities in the order of ``classes_``; each row sums to 1
             (for multilabel targets, the probability of each label).
         """
-        outputs = self._validated_outputs(X)
+        outputs = self._validated_outputs(X, "predict_proba")
         return self._targets.proba(outputs)
 
     def predict_log_proba(self, X):
@@ -269,9 +271,10 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probabilities in the order of ``classes_``.
         """
-        proba = self.predict_proba(X)
+        outputs = self._validated_outputs(X, "predict_log_proba")
+        proba = self._targets.proba(outputs)
         with np.errstate(divide="ignore"):
-            return np.log(proba)
+            return namespace(proba).log(proba)
 
     def predict(self, X):
         """Predict the class of each sample.
@@ -289,8 +292,31 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
             sparse CSR matrix if ``y`` was sparse when the model was last
             fitted from scratch, as in MLPClassifier).
         """
-        outputs = self._validated_outputs(X)
+        outputs = self._validated_outputs(X, "predict")
         return self._targets.predict(outputs)
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of the predictions for ``X`` against ``y``.
+
+        As :meth:`sklearn.base.ClassifierMixin.score`, for data of any array
+        namespace: the accuracy is computed on the host.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            The :ref:`accuracy <accuracy_score>` (for multilabel targets, the
+            fraction of samples whose labels are all predicted right).
+        """
+        return self._score_on_host(accuracy_score, X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -12,6 +12,8 @@ around an epoch is one more listener: the solvers do not change.
 
 import numpy as np
 
+from ._xp import squared_norm
+
 
 class EpochListener:
     """A listener that does nothing: subclasses override what they need."""
@@ -149,8 +151,8 @@ def divergence(loss, weights, optimizer):
     ----------
     loss : float
         The epoch's training objective.
-    weights : ndarray
-        The flat vector of every weight and bias.
+    weights : array
+        The flat vector of every weight and bias, of any array namespace.
     optimizer : object or None
         The stochastic optimizer, if any.
 
@@ -170,8 +172,8 @@ def divergence(loss, weights, optimizer):
     if not np.isfinite(loss):
         return f"loss {loss}"
     with np.errstate(over="ignore", invalid="ignore"):
-        squared_norm = np.dot(weights, weights)
-    if not np.isfinite(squared_norm):
+        norm = float(squared_norm(weights))
+    if not np.isfinite(norm):
         return "weights too large to square"
     if optimizer is not None and not optimizer.state_is_finite():
         return "the optimizer's gradient statistics overflowed"

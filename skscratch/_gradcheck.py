@@ -120,7 +120,7 @@ def check_gradients(
         check_random_state(random_state),
         problem.Y.shape[0],
         [c.shape[1] for c in coefs[:-1]],
-        np.float64,
+        coefs[0],
     )
     # Overflow is expected at extreme inputs: it is reported as one ValueError.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -199,7 +199,7 @@ def _objective(problem, coefs, intercepts, dropout_masks=None):
     MLPRegressor reports as their mean, is trained on the gradient of their sum
     (see the twin page).
     """
-    loss = LOSSES[problem.loss]._replace(combine_outputs=np.sum)
+    loss = LOSSES[problem.loss]._replace(combine_outputs="sum")
     weight_sum = float(
         problem.Y.shape[0]
         if problem.sample_weight is None

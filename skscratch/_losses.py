@@ -40,27 +40,32 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import xlogy
+
+from ._xp import namespace, scalar, weighted_mean, xlogy
 
 
 class Loss(NamedTuple):
     """A loss function with its output activation and output-layer delta.
 
-    ``combine_outputs`` turns the per-output means into the sample's loss: a
-    sum for every loss but the regression squared error, which scikit-learn's
-    MLPRegressor averages over the outputs (while training on the gradient of
-    their sum, ``a - y``; see the twin page).
+    ``combine_outputs`` names how the per-output means make the sample's
+    loss: ``"sum"`` for every loss but the regression squared error, which
+    scikit-learn's MLPRegressor averages (``"mean"``) over the outputs (while
+    training on the gradient of their sum, ``a - y``; see the twin page).
     """
 
     output_activation: str
     elementwise: Callable[[np.ndarray, np.ndarray], np.ndarray]
     output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    combine_outputs: Callable[[np.ndarray], float] = np.sum
+    combine_outputs: str = "sum"
 
 
 def _clip_probabilities(A):
-    eps = np.finfo(A.dtype).eps
-    return np.clip(A, eps, 1 - eps)
+    if isinstance(A, np.ndarray):
+        eps = np.finfo(A.dtype).eps
+        return np.clip(A, eps, 1 - eps)
+    xp = namespace(A)
+    eps = xp.finfo(A.dtype).eps
+    return xp.clip(A, eps, 1 - eps)
 
 
 def categorical_cross_entropy(Y, A):
@@ -113,22 +118,25 @@ LOSSES = {
         "logistic", half_squared_error, half_squared_error_logistic_delta
     ),
     "half_mean_squared_error": Loss(
-        "identity", half_squared_error, canonical_delta, np.mean
+        "identity", half_squared_error, canonical_delta, "mean"
     ),
     "half_poisson_deviance": Loss("exp", half_poisson_deviance, canonical_delta),
 }
 
 
 def mean_loss(loss, Y, A, sample_weight=None):
-    """Weighted mean over the samples of their loss, as a float.
+    """Weighted mean over the samples of their loss.
 
     Each output unit's column of ``loss.elementwise(Y, A)`` is averaged over the
     samples, then the columns are combined by ``loss.combine_outputs`` (added
     up, or averaged for the regression squared error): scikit-learn's order.
+    The result is a float on NumPy, a 0-d array elsewhere (see
+    :func:`~skscratch._xp.scalar`).
     """
+    xp = namespace(A)
     losses = loss.elementwise(Y, A)
     if sample_weight is None:
-        means = losses.mean(axis=0)  # np.average's own unweighted path
+        means = xp.mean(losses, axis=0)  # np.average's own unweighted path
     else:
-        means = np.average(losses, weights=sample_weight, axis=0)
-    return float(loss.combine_outputs(means))
+        means = weighted_mean(losses, sample_weight)
+    return scalar(getattr(xp, loss.combine_outputs)(means))

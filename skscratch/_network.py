@@ -1,8 +1,10 @@
 r"""The network's mathematics: initialisation, forward pass, backpropagation.
 
-Pure numpy, no scikit-learn. Every function takes the parameters it needs and
-returns its results; nothing is stored between calls and no argument is changed
-(except the arrays given as ``out``, for the results).
+Written with ``xp``, the array namespace of the data (NumPy, PyTorch, CuPy...;
+see :mod:`skscratch._xp`), and no scikit-learn. Every function takes the
+parameters it needs and returns its results; nothing is stored between calls
+and no argument is changed (except the arrays given as ``out``, for the
+results).
 
 Notation (row-major, one sample per row, as in scikit-learn):
 
@@ -33,6 +35,7 @@ import numpy as np
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ._losses import LOSSES, mean_loss
+from ._xp import apply, device, namespace, scalar, squared_norm, take_rows
 
 _PREDICT_CHUNK_ROWS = 4096
 
@@ -312,21 +315,20 @@ def backward(
             f"The derivatives of {names} (or dropout) need the values forward "
             "keeps: pass the kept list that forward filled."
         )
+    xp = namespace(output_delta)
     alpha = float(alpha)  # a numpy float64 would promote float32 gradients
     n_layers = len(coefs)
     if out is None:
-        coef_grads = [np.empty_like(W, dtype=output_delta.dtype) for W in coefs]
-        intercept_grads = [
-            np.empty(W.shape[1], dtype=output_delta.dtype) for W in coefs
-        ]
+        coef_grads = [xp.empty_like(W, dtype=output_delta.dtype) for W in coefs]
+        intercept_grads = [xp.empty_like(W[0, :]) for W in coef_grads]
     else:
         coef_grads, intercept_grads = out
     if sample_weight is None:
         weight_sum = float(output_delta.shape[0])
         delta = output_delta  # BP1: delta^L = dL/dz^L
     else:
-        weight_sum = float(sample_weight.sum())
-        delta = output_delta * sample_weight[:, np.newaxis]  # BP1, weighted
+        weight_sum = scalar(xp.sum(sample_weight))
+        delta = output_delta * sample_weight[:, None]  # BP1, weighted
     for layer in range(n_layers - 1, -1, -1):
         W, a_prev = coefs[layer], activations[layer]
         coef_grad, intercept_grad = coef_grads[layer], intercept_grads[layer]
@@ -334,7 +336,7 @@ def backward(
         if alpha:
             _add_scaled(coef_grad, W, alpha)  # + alpha W^l
         coef_grad /= weight_sum  # BP4 + L2: (a^T delta + alpha W) / sum(s)
-        delta.sum(axis=0, out=intercept_grad)
+        apply(xp.sum, delta, axis=0, out=intercept_grad)
         intercept_grad /= weight_sum  # BP3: sum_i delta_i / sum(s)
         if layer > 0:
             delta = delta @ W.T
@@ -351,11 +353,12 @@ def _add_scaled(out, W, alpha, block_size=32768):
     """``out += alpha * W``, a few rows at a time so the temporary stays small."""
     rows = max(1, block_size // max(W.shape[1], 1))
     for start in range(0, W.shape[0], rows):
-        out[start : start + rows] += alpha * W[start : start + rows]
+        block = slice(start, min(start + rows, W.shape[0]))
+        out[block, ...] += alpha * W[block, ...]
 
 
 def _transposed_product(a, delta, out):
-    """``out[...] = a.T @ delta``, for a dense or sparse ``a``."""
+    """``out[...] = a.T @ delta``, for a dense or sparse ``a`` of any namespace."""
     if isinstance(a, np.ndarray):
         np.matmul(a.T, delta, out=out)
     else:
@@ -366,7 +369,7 @@ def l2_penalty(coefs, alpha, weight_sum):
     """``alpha / 2 * sum_l ||W^l||^2 / weight_sum``: the L2 term of the objective."""
     if not alpha:
         return 0.0
-    squares = sum(float(np.dot(W.ravel(), W.ravel())) for W in coefs)
+    squares = sum(scalar(squared_norm(W)) for W in coefs)
     return 0.5 * alpha * squares / weight_sum
 
 
@@ -427,7 +430,11 @@ def objective_and_gradients(
         dropout_masks,
     )
     output = activations[-1]
-    weight_sum = float(X.shape[0] if sample_weight is None else sample_weight.sum())
+    weight_sum = (
+        float(X.shape[0])
+        if sample_weight is None
+        else scalar(namespace(sample_weight).sum(sample_weight))
+    )
     data_loss = mean_loss(loss_fn, Y, output, sample_weight)
     objective = data_loss + l2_penalty(coefs, alpha, weight_sum)
     coef_grads, intercept_grads = backward(
@@ -468,17 +475,22 @@ def predict_outputs(coefs, intercepts, X, hidden_activation, output_activation):
     outputs : ndarray of shape (n_samples, n_outputs)
         The output layer's values ``a^L``.
     """
+    xp = namespace(coefs[0])
     n_samples, n_outputs = X.shape[0], coefs[-1].shape[1]
-    dtype = np.result_type(X.dtype, coefs[0].dtype)
-    outputs = np.empty((n_samples, n_outputs), dtype=dtype)
+    dtype = xp.result_type(X.dtype, coefs[0].dtype)
+    outputs = xp.empty((n_samples, n_outputs), dtype=dtype, device=device(coefs[0]))
     with np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, n_samples, _PREDICT_CHUNK_ROWS):
-            rows = slice(start, start + _PREDICT_CHUNK_ROWS)
-            outputs[rows] = forward(
-                coefs, intercepts, X[rows], hidden_activation, output_activation
+            rows = slice(start, min(start + _PREDICT_CHUNK_ROWS, n_samples))
+            outputs[rows, :] = forward(
+                coefs,
+                intercepts,
+                take_rows(X, rows),
+                hidden_activation,
+                output_activation,
             )[-1]
     no_preference = {"logistic": 0.5, "softmax": 1 / n_outputs}.get(output_activation)
-    undetermined = np.isnan(outputs).any(axis=1)
-    if no_preference is not None and undetermined.any():
-        outputs[undetermined] = no_preference
-    return outputs
+    if no_preference is None:
+        return outputs
+    undetermined = xp.any(xp.isnan(outputs), axis=1, keepdims=True)
+    return xp.where(undetermined, no_preference, outputs)

@@ -24,7 +24,7 @@ updated in float32 (under NEP 50 a numpy float64 scalar would promote them).
 import math
 from numbers import Integral
 
-import numpy as np
+from ._xp import apply, namespace
 
 
 class _Optimizer:
@@ -33,7 +33,7 @@ class _Optimizer:
     def _scratch_for(self, params):
         """One scratch array per parameter, allocated at the first step."""
         if getattr(self, "_scratch", None) is None:
-            self._scratch = [np.empty_like(p) for p in params]
+            self._scratch = [namespace(p).empty_like(p) for p in params]
         return self._scratch
 
     def __getstate__(self):
@@ -47,7 +47,10 @@ class _Optimizer:
         Squared gradients that overflow (Adam) or velocities that blow up would
         otherwise freeze or wreck training without a non-finite weight to show.
         """
-        return all(np.isfinite(array).all() for array in self.state_arrays())
+        return all(
+            bool(namespace(array).all(namespace(array).isfinite(array)))
+            for array in self.state_arrays()
+        )
 
 
 class SGD(_Optimizer):
@@ -100,7 +103,7 @@ class SGD(_Optimizer):
         self.nesterov = nesterov
         # An integer exponent stays an int, as in scikit-learn.
         self.power_t = int(power_t) if isinstance(power_t, Integral) else float(power_t)
-        self.velocities = [np.zeros_like(p) for p in params]
+        self.velocities = [namespace(p).zeros_like(p) for p in params]
 
     @classmethod
     def from_settings(cls, params, settings):
@@ -133,7 +136,7 @@ class SGD(_Optimizer):
             v *= mu
             v -= g  # v <- mu v - eta g
             if self.nesterov:
-                np.multiply(v, mu, out=update)
+                apply(namespace(v).multiply, v, mu, out=update)
                 update -= g
                 theta += update  # theta <- theta + mu v - eta g
             else:
@@ -204,8 +207,8 @@ class Adam(_Optimizer):
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
         self.t = 0
-        self.first_moments = [np.zeros_like(p) for p in params]
-        self.second_moments = [np.zeros_like(p) for p in params]
+        self.first_moments = [namespace(p).zeros_like(p) for p in params]
+        self.second_moments = [namespace(p).zeros_like(p) for p in params]
 
     @classmethod
     def from_settings(cls, params, settings):
@@ -237,16 +240,17 @@ class Adam(_Optimizer):
             self._scratch_for(params),
             strict=True,
         ):
-            np.square(g, out=term)
+            xp = namespace(g)
+            apply(xp.square, g, out=term)
             term *= 1 - b2
             v *= b2
             v += term  # v <- beta_2 v + (1 - beta_2) g^2
             g *= 1 - b1
             m *= b1
             m += g  # m <- beta_1 m + (1 - beta_1) g
-            np.sqrt(v, out=term)
+            apply(xp.sqrt, v, out=term)
             term += self.epsilon
-            np.multiply(m, self.learning_rate, out=g)
+            apply(xp.multiply, m, self.learning_rate, out=g)
             g /= term
             theta -= g  # theta <- theta - eta_t m / (sqrt(v) + epsilon)
 

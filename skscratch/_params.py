@@ -11,20 +11,26 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._xp import device, namespace, to_namespace, to_numpy
+
 
 def views(vector, shapes):
     """Views of consecutive pieces of a flat vector, one per shape."""
+    xp = namespace(vector)
     pieces, start = [], 0
     for shape in shapes:
         size = math.prod(shape)
-        pieces.append(vector[start : start + size].reshape(shape))
+        pieces.append(xp.reshape(vector[start : start + size], shape))
         start += size
     return pieces
 
 
 def pack(arrays):
-    """Concatenate arrays into one new flat float64 vector (for L-BFGS)."""
-    return np.concatenate([np.ravel(a) for a in arrays]).astype(np.float64, copy=False)
+    """Concatenate arrays into one new flat float64 NumPy vector (for L-BFGS,
+    which works on the host)."""
+    return np.concatenate([np.ravel(to_numpy(a)) for a in arrays]).astype(
+        np.float64, copy=False
+    )
 
 
 class FlatParameters(NamedTuple):
@@ -56,22 +62,29 @@ class FlatParameters(NamedTuple):
     def copy_of(cls, coefs, intercepts):
         """A new flat vector holding copies of ``coefs`` and ``intercepts``."""
         arrays = [*coefs, *intercepts]
-        vector = np.concatenate([np.ravel(a) for a in arrays])
-        return cls.from_vector(vector, [a.shape for a in arrays])
+        xp = namespace(*arrays)
+        vector = xp.concat([xp.reshape(a, (-1,)) for a in arrays])
+        return cls.from_vector(vector, [tuple(a.shape) for a in arrays])
 
     @property
     def shapes(self):
         """Shapes of the weight matrices, then of the bias vectors."""
-        return [a.shape for a in (*self.coefs, *self.intercepts)]
+        return [tuple(a.shape) for a in (*self.coefs, *self.intercepts)]
 
     def empty_like(self):
         """Uninitialised parameters of the same shapes (for gradients)."""
-        return FlatParameters.from_vector(np.empty_like(self.vector), self.shapes)
+        xp = namespace(self.vector)
+        return FlatParameters.from_vector(xp.empty_like(self.vector), self.shapes)
 
     def unpacked(self, vector):
-        """New per-layer arrays, in this vector's dtype, from another flat vector."""
+        """New per-layer arrays, in this vector's namespace, device and dtype,
+        from another flat vector (L-BFGS's, a NumPy array)."""
+        xp, dtype = namespace(self.vector), self.vector.dtype
         pieces = [
-            piece.astype(self.vector.dtype) for piece in views(vector, self.shapes)
+            piece.astype(dtype)  # a copy
+            if isinstance(self.vector, np.ndarray)
+            else to_namespace(piece, xp, device(self.vector), dtype)
+            for piece in views(vector, self.shapes)
         ]
         n_layers = len(self.coefs)
         return pieces[:n_layers], pieces[n_layers:]

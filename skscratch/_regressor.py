@@ -7,6 +7,7 @@ are shared with the classifier in :mod:`skscratch._base`.
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, column_or_1d
@@ -211,7 +212,7 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
             Predicted values.
         """
-        outputs = self._validated_outputs(X)
+        outputs = self._validated_outputs(X, "predict")
         return self._targets.predict(outputs)
 
     def score(self, X, y, sample_weight=None):
@@ -236,7 +237,7 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
             averaged over the targets.
         """
         with np.errstate(over="ignore", invalid="ignore"):
-            return super().score(X, y, sample_weight=sample_weight)
+            return self._score_on_host(r2_score, X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

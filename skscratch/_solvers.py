@@ -24,6 +24,7 @@ from ._optimizers import make_optimizer
 from ._params import FlatParameters, pack
 from ._state import EpochCheckpoint
 from ._warnings import warn
+from ._xp import device, namespace, numpy_dtype, take_rows, to_namespace, to_numpy
 
 DIVERGED_MESSAGE = (
     "Solver produced non-finite parameter weights ({detail}). The input data may "
@@ -78,17 +79,23 @@ class Problem:
             dropout_masks,
         )
 
-    def dropout_masks(self, rng, n_rows, hidden_units, dtype):
+    def dropout_masks(self, rng, n_rows, hidden_units, like):
         """New inverted-dropout masks for a batch of ``n_rows`` (None without
         dropout): for each hidden layer, 0 with probability ``p`` and
-        ``1 / (1 - p)`` otherwise, drawn from ``rng`` layer by layer."""
+        ``1 / (1 - p)`` otherwise, drawn from ``rng`` layer by layer on the
+        host, then moved to the namespace, device and dtype of ``like``."""
         if self.dropout is None:
             return None
+        dtype = numpy_dtype(like.dtype)
         return [
             None
             if rate == 0
-            else (rng.random_sample((n_rows, units)) >= rate).astype(dtype)
-            / (1.0 - rate)
+            else to_namespace(
+                (rng.random_sample((n_rows, units)) >= rate).astype(dtype)
+                / (1.0 - rate),
+                namespace(like),
+                device(like),
+            )
             for rate, units in zip(self.dropout, hidden_units, strict=True)
         ]
 
@@ -107,8 +114,11 @@ class Problem:
         """The targets and sample weights of the training rows."""
         if self.rows is None:
             return self.Y, self.sample_weight
-        weight = None if self.sample_weight is None else self.sample_weight[self.rows]
-        return self.Y[self.rows], weight
+        rows = to_namespace(self.rows, namespace(self.Y), device(self.Y))
+        weight = (
+            None if self.sample_weight is None else take_rows(self.sample_weight, rows)
+        )
+        return take_rows(self.Y, rows), weight
 
     def validation_record(self, coefs, intercepts):
         """Validation loss and score of the given weights (empty without data)."""
@@ -120,7 +130,7 @@ class Problem:
             coefs, intercepts, X_val, self.activation, loss.output_activation
         )
         return {
-            "valid_loss": mean_loss(loss, Y_val, outputs, weight_val),
+            "valid_loss": float(mean_loss(loss, Y_val, outputs, weight_val)),
             "valid_score": self.targets.score(outputs, Y_val, weight_val),
         }
 
@@ -208,6 +218,8 @@ class _StochasticLoop:
         self.order = np.arange(self.n_samples)
         self.training_targets = problem.training_targets()
         self.hidden_units = [c.shape[1] for c in state.coefs_[:-1]]
+        self.where = (namespace(self.params.vector), device(self.params.vector))
+        self.host_sample_weight = to_numpy(problem.sample_weight)
         state.n_iter_ = 0
 
     def epoch(self, listeners):
@@ -251,34 +263,56 @@ class _StochasticLoop:
         ``rows=None`` takes every row in order, in batches that are views of X.
         The score is measured on each batch before its update, weighted by the
         sample weights. A batch whose weights are all zero carries nothing to
-        learn: it is skipped and adds zero to the loss.
+        learn: it is skipped and adds zero to the loss. The losses and scores
+        are added up where the data are (see :func:`~skscratch._xp.scalar`)
+        and read once, at the end of the epoch.
         """
-        problem, state = self.problem, self.state
+        problem, state, params = self.problem, self.state, self.params
         X, Y, sample_weight = problem.X, problem.Y, problem.sample_weight
+        rows_here = None if rows is None else to_namespace(rows, *self.where)
         score = problem.targets.running_score(*self.training_targets)
+        gradients = (self.grads.coefs, self.grads.intercepts)
+        step, parameters, gradient = (
+            state._optimizer.step,
+            [params.vector],
+            [self.grads.vector],
+        )
         accumulated_loss = 0.0
         for start in range(0, self.n_samples, self.batch_size):
             stop = min(start + self.batch_size, self.n_samples)
-            batch = slice(start, stop) if rows is None else rows[start:stop]
-            batch_weight = None if sample_weight is None else sample_weight[batch]
-            if batch_weight is not None and not batch_weight.any():
+            if rows is None:
+                batch = batch_here = slice(start, stop)
+            else:
+                batch, batch_here = rows[start:stop], rows_here[start:stop]
+            if self.skips(batch):
                 continue
-            Y_batch = Y[batch]
-            objective, _, _, activations = problem.objective_and_gradients(
+            batch_weight = (
+                None if sample_weight is None else take_rows(sample_weight, batch_here)
+            )
+            Y_batch = take_rows(Y, batch_here)
+            objective, _, _, activations = objective_and_gradients(
                 state.coefs_,
                 state.intercepts_,
-                X[batch],
+                take_rows(X, batch_here),
                 Y_batch,
+                problem.activation,
+                problem.loss,
+                problem.alpha,
                 batch_weight,
-                out=(self.grads.coefs, self.grads.intercepts),
-                dropout_masks=problem.dropout_masks(
-                    self.rng, stop - start, self.hidden_units, self.params.vector.dtype
+                gradients,
+                problem.dropout_masks(
+                    self.rng, stop - start, self.hidden_units, params.vector
                 ),
             )
             score.add(activations[-1], Y_batch, batch_weight)
-            state._optimizer.step([self.params.vector], [self.grads.vector])
+            step(parameters, gradient)
             accumulated_loss += objective * (stop - start)
-        return accumulated_loss / self.n_samples, score.value()
+        return float(accumulated_loss) / self.n_samples, score.value()
+
+    def skips(self, batch):
+        """Whether the sample weights of the rows ``batch`` are all zero."""
+        weight = self.host_sample_weight
+        return weight is not None and not weight[batch].any()
 
 
 def _batch_size(batch_size, n_samples):
@@ -332,7 +366,7 @@ def _minimize(run, settings):
     """scipy's L-BFGS-B on the run's objective, from the current weights."""
     return scipy.optimize.minimize(
         run.objective,
-        run.params.vector.astype(np.float64),  # scipy works in float64
+        pack([run.params.vector]),  # scipy works in float64, on the host
         method="L-BFGS-B",
         jac=True,
         callback=run.end_of_iteration,
@@ -379,12 +413,15 @@ class _LbfgsIterations:
             )
         )
         self._last_evaluation = {"vector": vector.copy(), "outputs": activations[-1]}
-        return value, pack(coef_grads + intercept_grads)
+        return float(value), pack(coef_grads + intercept_grads)
 
     def end_of_iteration(self, intermediate_result):
         """Record the iteration; raise StopIteration if a listener asks to stop."""
         problem, state = self.problem, self.state
-        np.copyto(self.params.vector, intermediate_result.x)
+        vector = self.params.vector
+        vector[...] = to_namespace(
+            intermediate_result.x, namespace(vector), device(vector), vector.dtype
+        )
         evaluated_here = np.array_equal(
             self._last_evaluation.get("vector"), intermediate_result.x
         )

@@ -14,9 +14,9 @@ training runs, for a ``KeyboardInterrupt`` to go back to.
 import copy
 from dataclasses import dataclass, field, fields
 
-import numpy as np
-
 from ._history import History
+from ._xp import copy as copy_array
+from ._xp import namespace
 
 _RECORD = {"record": True}  # field metadata: an append-only per-epoch list
 
@@ -79,8 +79,8 @@ class TrainingState:
     def remember_as_best(self, score):
         """Keep copies of the current weights as those of the best validation score."""
         self.best_validation_score_ = score
-        self._best_coefs = [c.copy() for c in self.coefs_]
-        self._best_intercepts = [b.copy() for b in self.intercepts_]
+        self._best_coefs = [copy_array(c) for c in self.coefs_]
+        self._best_intercepts = [copy_array(b) for b in self.intercepts_]
 
 
 class EpochCheckpoint:
@@ -111,7 +111,7 @@ class EpochCheckpoint:
     def __init__(self, state, weights, optimizer_before=None):
         self._state = state
         self._weights = weights
-        self._saved_weights = np.empty_like(weights)
+        self._saved_weights = namespace(weights).empty_like(weights)
         self._optimizer_before = optimizer_before
         self._saving = False
         self.save()
@@ -119,7 +119,7 @@ class EpochCheckpoint:
     def save(self):
         """Remember the live state as that of the last completed epoch."""
         self._saving = True
-        np.copyto(self._saved_weights, self._weights)
+        self._saved_weights[...] = self._weights
         self._saved = {}
         for f in fields(self._state):
             value = getattr(self._state, f.name)
@@ -143,6 +143,6 @@ class EpochCheckpoint:
                 setattr(state, f.name, None)
             else:
                 del getattr(state, f.name)[saved:]
-        np.copyto(self._weights, self._saved_weights)
+        self._weights[...] = self._saved_weights
         state._optimizer = self._optimizer_before
         return True

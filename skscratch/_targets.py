@@ -15,6 +15,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from ._weights import per_sample_class_weights
+from ._xp import device, dot, namespace, scalar, to_namespace, to_numpy, weighted_mean
 
 _CLASS_LOSSES = {
     ("log_loss", "multiclass"): "categorical_cross_entropy",
@@ -136,53 +137,66 @@ class ClassTargets:
 
     def predicted_indices(self, outputs):
         """Index of the predicted class (or 0/1 per label for multilabel)."""
+        xp = namespace(outputs)
         if self.kind == "multilabel-indicator":
-            return (outputs > 0.5).astype(int)
+            return xp.astype(outputs > 0.5, xp.int64)
         if self.classes.shape[0] == 1:
-            return np.zeros(outputs.shape[0], dtype=int)
+            return xp.zeros(outputs.shape[0], dtype=xp.int64, device=device(outputs))
         if outputs.shape[1] == 1:
-            return (outputs[:, 0] > 0.5).astype(int)
-        return outputs.argmax(axis=1)
+            return xp.astype(outputs[:, 0] > 0.5, xp.int64)
+        return xp.argmax(outputs, axis=1)
 
     def predict(self, outputs):
-        """Labels predicted from the outputs."""
+        """Labels predicted from the outputs, in the outputs' namespace (NumPy
+        for labels that are not numbers, such as strings)."""
         predicted = self.predicted_indices(outputs)
         if self.kind == "multilabel-indicator":
-            return sp.csr_matrix(predicted) if self.sparse else predicted
-        return self.classes[predicted]
+            return sp.csr_matrix(to_numpy(predicted)) if self.sparse else predicted
+        if isinstance(predicted, np.ndarray) or self.classes.dtype.kind not in "biuf":
+            return self.classes[to_numpy(predicted)]
+        xp = namespace(predicted)
+        classes = to_namespace(self.classes, xp, device(predicted))
+        return xp.take(classes, predicted)
 
     def proba(self, outputs):
         """Class probabilities from the outputs, in the order of ``classes``."""
+        xp = namespace(outputs)
         if self.kind == "multilabel-indicator":
-            eps = np.finfo(outputs.dtype).eps
-            return np.clip(outputs, eps, 1 - eps)
+            eps = xp.finfo(outputs.dtype).eps
+            return xp.clip(outputs, eps, 1 - eps)
         if self.classes.shape[0] == 1:
-            return np.ones_like(outputs[:, :1])
+            return xp.ones_like(outputs[:, :1])
         if self.loss == "log_loss" and self.kind == "multiclass":
             return outputs
         if outputs.shape[1] == 1:
-            return np.hstack([1 - outputs, outputs])
-        totals = outputs.sum(axis=1, keepdims=True)
-        uniform = np.full_like(outputs, 1 / outputs.shape[1])
-        return np.divide(outputs, totals, out=uniform, where=totals > 0)
+            return xp.concat([1 - outputs, outputs], axis=1)
+        totals = xp.sum(outputs, axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return xp.where(totals > 0, outputs / totals, 1 / outputs.shape[1])
 
     def correct_weight(self, outputs, Y, sample_weight):
-        """Number (total weight) of samples whose outputs predict the targets ``Y``."""
+        """Number (total weight) of samples whose outputs predict the targets ``Y``
+        (a float on NumPy, a 0-d array on other namespaces)."""
+        xp = namespace(outputs)
         predicted = self.predicted_indices(outputs)
         if self.kind == "multilabel-indicator":
-            correct = (predicted == Y).all(axis=1)
+            correct = xp.all(predicted == xp.astype(Y > 0.5, xp.int64), axis=1)
         elif Y.shape[1] == 1:
-            correct = predicted == Y[:, 0]
+            correct = predicted == xp.astype(Y[:, 0] > 0.5, xp.int64)
         else:
-            correct = predicted == Y.argmax(axis=1)
+            correct = predicted == xp.argmax(Y, axis=1)
         if sample_weight is None:
-            return float(np.count_nonzero(correct))
-        return float(np.dot(correct, sample_weight))
+            return scalar(xp.count_nonzero(correct))
+        return scalar(dot(xp.astype(correct, sample_weight.dtype), sample_weight))
 
     def score(self, outputs, Y, sample_weight):
         """Accuracy of the outputs against the encoded targets ``Y``."""
-        total = Y.shape[0] if sample_weight is None else float(sample_weight.sum())
-        return self.correct_weight(outputs, Y, sample_weight) / total
+        total = (
+            Y.shape[0]
+            if sample_weight is None
+            else float(namespace(sample_weight).sum(sample_weight))
+        )
+        return float(self.correct_weight(outputs, Y, sample_weight)) / total
 
     def running_score(self, Y, sample_weight):
         """An accumulator of the accuracy over an epoch's batches."""
@@ -200,16 +214,18 @@ class _RunningAccuracy:
 
     def __init__(self, targets):
         self._targets = targets
-        self._correct = self._seen = 0.0
+        self._correct = self._seen = 0  # an integer adds to any array
 
     def add(self, outputs, Y, sample_weight):
         self._correct += self._targets.correct_weight(outputs, Y, sample_weight)
         self._seen += (
-            Y.shape[0] if sample_weight is None else float(sample_weight.sum())
+            Y.shape[0]
+            if sample_weight is None
+            else scalar(namespace(sample_weight).sum(sample_weight))
         )
 
     def value(self):
-        return self._correct / self._seen
+        return float(self._correct) / float(self._seen)
 
 
 class RealTargets:
@@ -266,11 +282,14 @@ class RealTargets:
 
     def predict(self, outputs):
         """The outputs themselves (a vector for a single target)."""
-        return outputs.ravel() if outputs.shape[1] == 1 else outputs
+        if outputs.shape[1] == 1:
+            return namespace(outputs).reshape(outputs, (-1,))
+        return outputs
 
     def score(self, outputs, Y, sample_weight):
         """R² of the outputs (NaN if any is not finite), as MLPRegressor scores."""
-        if not np.isfinite(outputs).all():
+        xp = namespace(outputs)
+        if not bool(xp.all(xp.isfinite(outputs))):
             return np.nan
         return float(r2_score(Y, outputs, sample_weight=sample_weight))
 
@@ -289,22 +308,30 @@ class _RunningR2:
     """
 
     def __init__(self, Y, sample_weight):
-        weights = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
-        mean = np.average(Y, weights=weights, axis=0)
+        xp = self._xp = namespace(Y)
+        weights = (
+            xp.ones(Y.shape[0], dtype=Y.dtype, device=device(Y))
+            if sample_weight is None
+            else sample_weight
+        )
+        mean = weighted_mean(Y, weights)
         self._total = weights @ (Y - mean) ** 2
-        self._residual = np.zeros_like(self._total)
+        self._residual = xp.zeros_like(self._total)
 
     def add(self, outputs, Y, sample_weight):
         squares = (Y - outputs) ** 2
         self._residual += (
-            squares.sum(axis=0) if sample_weight is None else sample_weight @ squares
+            self._xp.sum(squares, axis=0)
+            if sample_weight is None
+            else sample_weight @ squares
         )
 
     def value(self):
+        xp, total, residual = self._xp, self._total, self._residual
         with np.errstate(divide="ignore", invalid="ignore"):
-            r2 = np.where(
-                self._total > 0,
-                1 - self._residual / self._total,
-                np.where(self._residual == 0, 1.0, 0.0),
+            r2 = xp.where(
+                total > 0,
+                1 - residual / total,
+                xp.astype(residual == 0, total.dtype),
             )
-        return float(r2.mean())
+        return float(xp.mean(r2))

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from sklearn.utils.sparsefuncs import mean_variance_axis, min_max_axis
 
 from ._warnings import warn
+from ._xp import to_numpy
 
 FAR = 4.0
 """A feature of ``X_val`` is far when it lies more than this many standard
@@ -174,7 +175,7 @@ def _column_moments(X):
     is inf or nan, as is the kurtosis of a constant column."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if not sp.issparse(X):
-            return _dense_column_moments(np.asarray(X))
+            return _dense_column_moments(np.asarray(to_numpy(X)))
         X = sp.csr_matrix(X, dtype=np.float64)
         if not X.has_canonical_format:
             X = X.copy()
