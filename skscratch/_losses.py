@@ -133,10 +133,5 @@ def mean_loss(loss, Y, A, sample_weight=None):
     The result is a float on NumPy, a 0-d array elsewhere (see
     :func:`~skscratch._xp.scalar`).
     """
-    xp = namespace(A)
-    losses = loss.elementwise(Y, A)
-    if sample_weight is None:
-        means = xp.mean(losses, axis=0)  # np.average's own unweighted path
-    else:
-        means = weighted_mean(losses, sample_weight)
-    return scalar(getattr(xp, loss.combine_outputs)(means))
+    means = weighted_mean(loss.elementwise(Y, A), sample_weight)
+    return scalar(getattr(namespace(A), loss.combine_outputs)(means))

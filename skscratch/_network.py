@@ -35,7 +35,14 @@ import numpy as np
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ._losses import LOSSES, mean_loss
-from ._xp import apply, device, namespace, scalar, squared_norm, take_rows
+from ._xp import (
+    device,
+    namespace,
+    scalar,
+    squared_norm,
+    sum_rows,
+    take_rows,
+)
 
 _PREDICT_CHUNK_ROWS = 4096
 
@@ -336,7 +343,7 @@ def backward(
         if alpha:
             _add_scaled(coef_grad, W, alpha)  # + alpha W^l
         coef_grad /= weight_sum  # BP4 + L2: (a^T delta + alpha W) / sum(s)
-        apply(xp.sum, delta, axis=0, out=intercept_grad)
+        sum_rows(delta, out=intercept_grad)
         intercept_grad /= weight_sum  # BP3: sum_i delta_i / sum(s)
         if layer > 0:
             delta = delta @ W.T

@@ -15,7 +15,16 @@ from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from ._weights import per_sample_class_weights
-from ._xp import device, dot, namespace, scalar, to_namespace, to_numpy, weighted_mean
+from ._xp import (
+    count_true,
+    device,
+    dot,
+    namespace,
+    scalar,
+    to_namespace,
+    to_numpy,
+    weighted_mean,
+)
 
 _CLASS_LOSSES = {
     ("log_loss", "multiclass"): "categorical_cross_entropy",
@@ -178,15 +187,16 @@ class ClassTargets:
         """Number (total weight) of samples whose outputs predict the targets ``Y``
         (a float on NumPy, a 0-d array on other namespaces)."""
         xp = namespace(outputs)
-        predicted = self.predicted_indices(outputs)
         if self.kind == "multilabel-indicator":
-            correct = xp.all(predicted == xp.astype(Y > 0.5, xp.int64), axis=1)
+            correct = xp.all((outputs > 0.5) == _as_bool(Y), axis=1)
+        elif self.classes.shape[0] == 1:
+            correct = xp.ones(Y.shape[0], dtype=xp.bool, device=device(Y))
         elif Y.shape[1] == 1:
-            correct = predicted == xp.astype(Y[:, 0] > 0.5, xp.int64)
+            correct = (outputs[:, 0] > 0.5) == _as_bool(Y[:, 0])
         else:
-            correct = predicted == xp.argmax(Y, axis=1)
+            correct = xp.argmax(outputs, axis=1) == xp.argmax(Y, axis=1)
         if sample_weight is None:
-            return scalar(xp.count_nonzero(correct))
+            return count_true(correct)
         return scalar(dot(xp.astype(correct, sample_weight.dtype), sample_weight))
 
     def score(self, outputs, Y, sample_weight):
@@ -207,6 +217,11 @@ class ClassTargets:
         return per_sample_class_weights(
             class_weight, y, self.classes, self.kind, sample_weight
         )
+
+
+def _as_bool(Y):
+    """Encoded 0/1 targets as booleans (on NumPy they are booleans already)."""
+    return Y if Y.dtype == bool else Y > 0.5
 
 
 class _RunningAccuracy:

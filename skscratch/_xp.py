@@ -43,7 +43,7 @@ def namespace(*arrays):
     'array_api_compat.numpy'
     """
     if len(arrays) == 1:
-        return _namespace_of(arrays[0])
+        return _NAMESPACES.get(type(arrays[0])) or _namespace_of(arrays[0])
     others = {xp for xp in map(_namespace_of, arrays) if not is_numpy(xp)}
     if len(others) > 1:
         names = sorted(xp.__name__ for xp in others)
@@ -139,13 +139,31 @@ def dot(a, b):
     return xp.sum(a * b)
 
 
-def weighted_mean(values, weights):
-    """The mean of the rows of ``values`` weighted by ``weights``
+def weighted_mean(values, weights=None):
+    """The mean of the rows of ``values``, weighted by ``weights`` if given
     (``np.average`` on NumPy arrays, to the last bit)."""
     if isinstance(values, np.ndarray):
+        if weights is None:
+            return values.mean(axis=0)  # np.average's own unweighted path
         return np.average(values, weights=weights, axis=0)
     xp = namespace(values)
+    if weights is None:
+        return xp.mean(values, axis=0)
     return xp.sum(values * weights[:, None], axis=0) / xp.sum(weights)
+
+
+def sum_rows(x, out=None):
+    """The sum of the rows of ``x``, written into ``out`` if given."""
+    if isinstance(x, np.ndarray):
+        return x.sum(axis=0, out=out)
+    return apply(namespace(x).sum, x, axis=0, out=out)
+
+
+def count_true(mask):
+    """The number of true entries of a boolean array (see :func:`scalar`)."""
+    if isinstance(mask, np.ndarray):
+        return float(np.count_nonzero(mask))
+    return namespace(mask).count_nonzero(mask)
 
 
 def squared_norm(array):
