@@ -264,6 +264,13 @@ def _like(array, X, dtype="X"):
     return to_namespace(array, xp, device(X), X.dtype if dtype == "X" else dtype)
 
 
+def _described(array):
+    """``array``'s namespace and device, in words: "torch arrays on cuda:0"."""
+    name = namespace(array).__name__.removeprefix("array_api_compat.")
+    where = device(array)
+    return f"{name} arrays" + ("" if where is None else f" on {where}")
+
+
 def _is_rate(value):
     """Whether ``value`` is a real number in ``[0, 1)``."""
     return isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < 1
@@ -498,13 +505,13 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         xp, fitted_xp = namespace(X), namespace(fitted)
         if xp is fitted_xp and device(X) == device(fitted):
             return
-        kind = "a sparse matrix" if sp.issparse(X) else f"{xp.__name__} arrays"
+        given = "a sparse matrix" if sp.issparse(X) else _described(X)
         raise ValueError(
             f"Inputs passed to {type(self).__name__}.{method}() must use the same "
             "namespace and the same device as those passed to fit(). The model "
-            f"was fitted on {fitted_xp.__name__} arrays (device {device(fitted)}) "
-            f"and got {kind} (device {device(X)}). Sparse matrices are NumPy "
-            "only; other arrays need scikit-learn's array_api_dispatch=True."
+            f"was fitted on {_described(fitted)} and got {given}. Sparse "
+            "matrices are NumPy only; arrays of other namespaces need "
+            "sklearn.set_config(array_api_dispatch=True)."
         )
 
     def _score_on_host(self, metric, X, y, sample_weight):

@@ -4,6 +4,7 @@ import warnings
 from numbers import Real
 
 import numpy as np
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -12,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import BaseScratchMLP
 from ._losses import LOSSES, mean_loss
 from ._network import forward, l2_penalty
+from ._xp import to_numpy
 
 
 def check_gradients(
@@ -113,9 +115,12 @@ def check_gradients(
     _check_arguments(estimator, epsilon)
     if not _is_fitted(estimator):
         estimator = _fitted_for_one_epoch(estimator, X, y, sample_weight)
-    problem = estimator._gradient_problem(X, y, sample_weight)
-    coefs = [c.astype(np.float64) for c in estimator.coefs_]
-    intercepts = [b.astype(np.float64) for b in estimator.intercepts_]
+    with config_context(array_api_dispatch=False):  # in float64, on the host
+        problem = estimator._gradient_problem(
+            to_numpy(X), to_numpy(y), to_numpy(sample_weight)
+        )
+    coefs = [to_numpy(c).astype(np.float64) for c in estimator.coefs_]
+    intercepts = [to_numpy(b).astype(np.float64) for b in estimator.intercepts_]
     masks = problem.dropout_masks(
         check_random_state(random_state),
         problem.Y.shape[0],

@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._activations import ELU_ALPHA, LEAKY_RELU_SLOPE
 from ._classifier import ScratchMLPClassifier
 from ._regressor import ScratchMLPRegressor
+from ._xp import to_numpy
 
 CLASSIFIER_ALIAS = "SkscratchMLPClassifier"
 REGRESSOR_ALIAS = "SkscratchMLPRegressor"
@@ -330,7 +331,7 @@ def _network(op, model, X):
     hidden = _hidden_activation_names(model)
     a = X
     for layer, (W, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
-        z = op.Add(op.MatMul(a, op.constant(W)), op.constant(b))
+        z = op.Add(op.MatMul(a, op.constant(to_numpy(W))), op.constant(to_numpy(b)))
         if layer < len(hidden):
             a = HIDDEN_ACTIVATION_GRAPHS[hidden[layer]](op, z)
         else:

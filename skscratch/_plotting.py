@@ -27,6 +27,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
+from ._xp import to_numpy
+
 _HISTORY_COLUMNS = ("train_loss", "valid_loss", "train_score", "valid_score")
 _LEGEND_LABELS = {
     "train_loss": "train",
@@ -417,7 +419,10 @@ class HiddenWeightsDisplay:
         )
         if len(network.coefs_) < 2:
             raise ValueError("The estimator has no hidden layer.")
-        coefs, intercepts = network.coefs_[0], network.intercepts_[0]
+        coefs, intercepts = (
+            to_numpy(network.coefs_[0]),
+            to_numpy(network.intercepts_[0]),
+        )
         image_shape = _image_shape(image_shape, coefs.shape[0])
         n_hidden = coefs.shape[1]
         if neurons is None:
@@ -646,7 +651,10 @@ class OutputWeightsDisplay:
         network = _fitted_network(
             estimator, ("coefs_", "intercepts_"), f"{cls.__name__}.from_estimator"
         )
-        weights, biases = network.coefs_[-1], network.intercepts_[-1]
+        weights, biases = (
+            to_numpy(network.coefs_[-1]),
+            to_numpy(network.intercepts_[-1]),
+        )
         display = cls(
             weights,
             biases,
@@ -1166,7 +1174,7 @@ class PredictionDisplay:
         _fitted_network(estimator, ("classes_", "predict_proba"), caller)
         x = _one_sample(x)
         classes = np.asarray(estimator.classes_)
-        y_pred = estimator.predict(x)
+        y_pred = to_numpy(estimator.predict(x))
         if np.ndim(y_pred) != 1:
             raise ValueError(
                 f"{cls.__name__} shows single-label predictions; the estimator "
@@ -1174,8 +1182,8 @@ class PredictionDisplay:
             )
         if y_true is not None:
             y_true = _check_true_label(y_true, classes)
-        probabilities = estimator.predict_proba(x)[0]
-        pixels = np.asarray(x.toarray() if sp.issparse(x) else x, dtype=float)
+        probabilities = to_numpy(estimator.predict_proba(x))[0]
+        pixels = np.asarray(x.toarray() if sp.issparse(x) else to_numpy(x), dtype=float)
         image = pixels.reshape(_image_shape(image_shape, pixels.size))
         display = cls(image, probabilities, classes, y_pred[0], y_true=y_true)
         return display.plot(
