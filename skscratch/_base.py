@@ -188,11 +188,14 @@ SHARED_ATTRIBUTES = """\
     t_ : int
         Number of training samples seen by the stochastic solver.
 
-    coefs_ : list of ndarray
-        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``.
+    coefs_ : list of arrays
+        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``:
+        NumPy arrays, or with ``array_api_dispatch`` arrays of the namespace
+        and device of ``X`` (PyTorch tensors, CuPy arrays...).
 
-    intercepts_ : list of ndarray
-        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+    intercepts_ : list of arrays
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``, as
+        ``coefs_``.
 
     n_features_in_ : int
         Number of features seen during :term:`fit`.

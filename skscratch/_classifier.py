@@ -75,7 +75,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels (for multilabel targets, the label indices).
+        Class labels (for multilabel targets, the label indices): a NumPy
+        array, also when the model computes on another array namespace.
 
     out_activation_ : str
         Name of the output activation (``"softmax"`` or ``"logistic"``).
@@ -92,6 +93,11 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     instead of leaving non-finite weights. A ``KeyboardInterrupt`` during
     training stops it with a warning and keeps the weights of the last
     completed epoch.
+
+    With ``sklearn.set_config(array_api_dispatch=True)`` the network trains
+    and predicts in the array namespace and on the device of ``X`` (PyTorch,
+    CuPy, or any array API library); see the user guide's "GPU and the array
+    API".
 
     Examples
     --------

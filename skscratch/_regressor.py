@@ -62,6 +62,11 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     Unlike MLPRegressor 1.9, ``partial_fit`` is not available with
     ``solver="lbfgs"``.
 
+    With ``sklearn.set_config(array_api_dispatch=True)`` the network trains
+    and predicts in the array namespace and on the device of ``X`` (PyTorch,
+    CuPy, or any array API library); see the user guide's "GPU and the array
+    API".
+
     Examples
     --------
     >>> from sklearn.datasets import load_diabetes
