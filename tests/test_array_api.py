@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy
 import scipy.sparse as sp
 import sklearn
 from sklearn.datasets import load_diabetes, load_digits
@@ -34,7 +35,12 @@ array_api_strict = pytest.importorskip("array_api_strict")
 if os.environ.get("SCIPY_ARRAY_API") != "1":  # pragma: no cover
     pytest.skip(
         "scikit-learn's array API dispatch needs SCIPY_ARRAY_API=1 set before "
-        "scipy is imported (the root conftest.py sets it)",
+        "scipy is imported: run SCIPY_ARRAY_API=1 pytest tests/test_array_api.py",
+        allow_module_level=True,
+    )
+if tuple(map(int, scipy.__version__.split(".")[:2])) < (1, 14):  # pragma: no cover
+    pytest.skip(
+        "scikit-learn's array API dispatch needs SciPy 1.14 or newer",
         allow_module_level=True,
     )
 
