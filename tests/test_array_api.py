@@ -317,3 +317,51 @@ def test_documented_example_runs(source, pattern):
     proba = namespace["clf"].predict_proba(namespace["X"][:3])
     assert isinstance(proba, torch.Tensor)
     assert proba.shape == (3, 10)
+
+
+class HostReads(torch.overrides.TorchFunctionMode):
+    """Counts the calls that make Python wait for a tensor's value."""
+
+    READS = {
+        torch.Tensor.item,
+        torch.Tensor.__bool__,
+        torch.Tensor.__float__,
+        torch.Tensor.__int__,
+        torch.Tensor.__index__,
+        torch.Tensor.tolist,
+        torch.Tensor.numpy,
+        torch.Tensor.cpu,
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.count += func in self.READS
+        return func(*args, **(kwargs or {}))
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        ScratchMLPClassifier(early_stopping=True, dropout=0.2),
+        ScratchMLPClassifier(solver="sgd", activation="gelu"),
+        ScratchMLPRegressor(early_stopping=True),
+    ],
+    ids=["classifier-early-stopping-dropout", "classifier-sgd-gelu", "regressor"],
+)
+def test_no_host_round_trip_per_batch(estimator, digits):
+    """The values Python reads from the device are as many with 30 batches per
+    epoch as with 6: the losses and scores are added up on the device."""
+    X, y = on_torch(*digits)
+    y = y if isinstance(estimator, ScratchMLPClassifier) else y.double()
+    reads = []
+    for batch_size in (100, 20):
+        estimator.set_params(hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+        with HostReads() as counter:
+            estimator.set_params(batch_size=batch_size).fit(
+                X, y, sample_weight=torch.ones(y.shape[0], dtype=torch.float64)
+            )
+        reads.append(counter.count)
+    assert reads[0] == reads[1]
