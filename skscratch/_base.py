@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from sklearn import config_context, get_config
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -258,8 +258,10 @@ def _like(array, X, dtype="X"):
     """``array`` (a NumPy array or None) in the namespace and on the device of
     ``X``, and outside NumPy of its dtype (or of ``dtype`` if not "X")."""
     xp = namespace(X)
-    if array is None or is_numpy(xp):
-        return array
+    if array is None:
+        return None
+    if is_numpy(xp):  # NumPy and sparse X
+        return to_numpy(array)
     if sp.issparse(array):
         raise TypeError(
             f"Sparse matrices are NumPy only; got one where X is of {xp.__name__}."
@@ -272,6 +274,25 @@ def _described(array):
     name = namespace(array).__name__.removeprefix("array_api_compat.")
     where = device(array)
     return f"{name} arrays" + ("" if where is None else f" on {where}")
+
+
+def _checked_array(X, xp):
+    """``X`` without autograd history, and refused if complex, outside NumPy
+    (where scikit-learn's validation does both)."""
+    if is_numpy(xp):
+        return X
+    if xp.isdtype(X.dtype, "complex floating"):
+        raise ValueError("Complex data not supported")
+    return X.detach() if getattr(X, "requires_grad", False) else X
+
+
+def _in_dtype_of(X, fitted):
+    """``X`` in the float dtype of a fitted weight array (NumPy mixes dtypes
+    in arithmetic, other namespaces need one)."""
+    xp = namespace(X)
+    if is_numpy(xp) or X.dtype == fitted.dtype:
+        return X
+    return xp.astype(X, fitted.dtype)
 
 
 def _is_rate(value):
@@ -485,17 +506,22 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         xp = input_namespace(X)
         X = validate_quietly(
             self,
-            X,
+            _checked_array(X, xp),
             accept_sparse=("csr", "csc"),
             reset=False,
             dtype="numeric" if is_numpy(xp) else (xp.float64, xp.float32),
         )
         self._check_same_namespace(X, method)
-        if not is_numpy(xp) and X.dtype != self.coefs_[0].dtype:
-            X = xp.astype(X, self.coefs_[0].dtype)
+        coefs, intercepts = self.coefs_, self.intercepts_
+        if not is_numpy(xp) and X.dtype != coefs[0].dtype:
+            # As NumPy does: compute in the wider of the two float dtypes.
+            dtype = xp.result_type(X.dtype, coefs[0].dtype)
+            X = xp.astype(X, dtype)
+            coefs = [xp.astype(c, dtype) for c in coefs]
+            intercepts = [xp.astype(b, dtype) for b in intercepts]
         return predict_outputs(
-            self.coefs_,
-            self.intercepts_,
+            coefs,
+            intercepts,
             X,
             self.hidden_activations_,
             self.out_activation_,
@@ -508,13 +534,19 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         xp, fitted_xp = namespace(X), namespace(fitted)
         if xp is fitted_xp and device(X) == device(fitted):
             return
-        given = "a sparse matrix" if sp.issparse(X) else _described(X)
+        if not get_config()["array_api_dispatch"]:
+            given = "NumPy arrays (array_api_dispatch is off, so X was converted)"
+            remedy = "Turn it on with sklearn.set_config(array_api_dispatch=True)."
+        else:
+            given = "a sparse matrix" if sp.issparse(X) else _described(X)
+            remedy = (
+                "Pass X as such arrays (sparse matrices are NumPy only), or fit "
+                "the model on arrays like X."
+            )
         raise ValueError(
             f"Inputs passed to {type(self).__name__}.{method}() must use the same "
             "namespace and the same device as those passed to fit(). The model "
-            f"was fitted on {_described(fitted)} and got {given}. Sparse "
-            "matrices are NumPy only; arrays of other namespaces need "
-            "sklearn.set_config(array_api_dispatch=True)."
+            f"was fitted on {_described(fitted)} and got {given}. {remedy}"
         )
 
     def _score_on_host(self, metric, X, y, sample_weight):
@@ -531,9 +563,12 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             raise ValueError("X_val and y_val must be given together.")
         activations, dropout = layer_settings(self, len(hidden_layer_sizes))
         first_pass = self._is_first_pass(incremental, classes)
-        X, y, targets = self._training_data(X, y, first_pass, incremental, classes)
+        X, y, targets = self._training_data(
+            X, y, first_pass, incremental, to_numpy(classes)
+        )
         if not first_pass:
             self._check_same_namespace(X, "partial_fit" if incremental else "fit")
+            X = _in_dtype_of(X, self.coefs_[0])
         task = FitTask.start(
             self,
             X,
@@ -582,7 +617,7 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         xp = input_namespace(X)
         X, y = validate_quietly(
             self,
-            X,
+            _checked_array(X, xp),
             to_numpy(y),
             accept_sparse=("csr", "csc"),
             multi_output=True,
@@ -695,12 +730,15 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         xp = input_namespace(X_val)
         X_val = validate_quietly(
             self,
-            X_val,
+            _checked_array(X_val, xp),
             accept_sparse=("csr", "csc"),
             dtype=numpy_dtype(X.dtype) if is_numpy(xp) else (xp.float64, xp.float32),
             reset=False,
         )
         X_val = _like(X_val, X)
+        if not is_numpy(namespace(X)):  # finite in the dtype of X too
+            with np.errstate(over="ignore", invalid="ignore"):
+                assert_all_finite(X_val, input_name="X_val")
         y_val = self._check_y_val(to_numpy(y_val), targets)
         if y_val.shape[0] != X_val.shape[0]:
             raise ValueError(
@@ -844,7 +882,7 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
 
             def fitted_attributes(state):
                 return {
-                    **self._network_attributes(targets, layer_units),
+                    **self._network_attributes(targets, layer_units, state),
                     **state.copied_attributes(),
                 }
 
@@ -852,8 +890,9 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             listeners.append(task.epoch_listener(fitted_attributes, epoch))
         return listeners
 
-    def _network_attributes(self, targets, layer_units):
-        """The fitted attributes that describe the network and its targets."""
+    def _network_attributes(self, targets, layer_units, state):
+        """The fitted attributes that describe the network and its targets
+        (those that are arrays in the namespace of the state's weights)."""
         return {
             "hidden_activations_": layer_activations(
                 self.activation, len(layer_units) - 2
@@ -862,10 +901,10 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             "n_layers_": len(layer_units),
             "n_outputs_": layer_units[-1],
             "out_activation_": LOSSES[targets.loss_name].output_activation,
-            **targets.fitted_attributes(),
+            **targets.fitted_attributes(like=state.coefs_[0]),
         }
 
     def _commit(self, targets, layer_units, state):
         """Take the trained state: the one place a call changes the model."""
-        vars(self).update(self._network_attributes(targets, layer_units))
+        vars(self).update(self._network_attributes(targets, layer_units, state))
         state.commit_to(self)

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseScratchMLP, keeps_model_on_error, with_shared_docs
 from ._targets import ClassTargets
-from ._xp import namespace
+from ._xp import namespace, to_numpy
 
 
 def classification_targets(y):
@@ -371,11 +371,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
                     "classes must be passed on the first call to partial_fit."
                 )
             return True
+        fitted = to_numpy(self.classes_)
         if classes is not None and not np.array_equal(
-            unique_labels(classes), self.classes_
+            unique_labels(to_numpy(classes)), fitted
         ):
             raise ValueError(
-                f"classes={np.asarray(classes).tolist()} is not the same as on the "
-                f"last call to partial_fit, was: {self.classes_.tolist()}."
+                f"classes={np.asarray(to_numpy(classes)).tolist()} is not the same "
+                f"as on the last call to partial_fit, was: {fitted.tolist()}."
             )
         return False

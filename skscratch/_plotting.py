@@ -673,7 +673,7 @@ def _output_labels(network, n_outputs):
     """The class of each output unit, or None when the units are not classes."""
     if not hasattr(network, "classes_"):
         return None
-    classes = np.asarray(network.classes_)
+    classes = np.asarray(to_numpy(network.classes_))
     if n_outputs == 1 and classes.shape[0] == 2:
         return classes[1:]
     if n_outputs == classes.shape[0]:
@@ -1173,7 +1173,7 @@ class PredictionDisplay:
         ax = _ax_from_deprecated_axes(ax, axes, caller)
         _fitted_network(estimator, ("classes_", "predict_proba"), caller)
         x = _one_sample(x)
-        classes = np.asarray(estimator.classes_)
+        classes = np.asarray(to_numpy(estimator.classes_))
         y_pred = to_numpy(estimator.predict(x))
         if np.ndim(y_pred) != 1:
             raise ValueError(

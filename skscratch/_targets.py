@@ -90,9 +90,11 @@ class ClassTargets:
             return 1
         return self.classes.shape[0]
 
-    def fitted_attributes(self):
-        """Fitted attributes that come from the targets."""
-        return {"classes_": self.classes}
+    def fitted_attributes(self, like):
+        """Fitted attributes that come from the targets: ``classes_``, in the
+        namespace and on the device of ``like`` where it can hold them (as
+        scikit-learn's classifiers do; string labels stay NumPy)."""
+        return {"classes_": _where_possible(self.classes, like)}
 
     def check_same_classes(self, y):
         """Warm start: ``y`` must hold the classes of the fitted model."""
@@ -161,11 +163,8 @@ class ClassTargets:
         predicted = self.predicted_indices(outputs)
         if self.kind == "multilabel-indicator":
             return sp.csr_matrix(to_numpy(predicted)) if self.sparse else predicted
-        if isinstance(predicted, np.ndarray) or self.classes.dtype.kind not in "biuf":
-            return self.classes[to_numpy(predicted)]
-        xp = namespace(predicted)
-        classes = to_namespace(self.classes, xp, device(predicted))
-        return xp.take(classes, predicted)
+        labels = self.classes[to_numpy(predicted)]  # looked up on the host
+        return _where_possible(labels, outputs)
 
     def proba(self, outputs):
         """Class probabilities from the outputs, in the order of ``classes``."""
@@ -219,6 +218,18 @@ class ClassTargets:
         )
 
 
+def _where_possible(labels, like):
+    """NumPy ``labels`` in the namespace and on the device of ``like``, or as
+    they are where that namespace cannot hold them (strings; some libraries
+    lack unsigned or half-precision types)."""
+    if isinstance(like, np.ndarray) or labels.dtype.kind not in "biuf":
+        return labels
+    try:
+        return to_namespace(labels, namespace(like), device(like))
+    except (TypeError, ValueError, RuntimeError):
+        return labels
+
+
 def _as_bool(Y):
     """Encoded 0/1 targets as booleans (on NumPy they are booleans already)."""
     return Y if Y.dtype == bool else Y > 0.5
@@ -268,7 +279,7 @@ class RealTargets:
         """Name of the network's loss in ``_losses.LOSSES``."""
         return _REAL_LOSSES[self.loss]
 
-    def fitted_attributes(self):
+    def fitted_attributes(self, like):
         """Fitted attributes that come from the targets (none)."""
         return {}
 

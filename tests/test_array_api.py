@@ -227,7 +227,7 @@ def test_other_namespace_at_predict_is_an_error(method, digits):
     message = rf"ScratchMLPClassifier.{method}\(\) must use the same namespace"
     with pytest.raises(ValueError, match=message):
         getattr(model, method)(X)
-    with pytest.raises(ValueError, match="Sparse matrices are NumPy only"):
+    with pytest.raises(ValueError, match="sparse matrices are NumPy only"):
         getattr(model, method)(sp.csr_matrix(X))
     with pytest.raises(ValueError, match="same namespace"):
         getattr(model, method)(array_api_strict.asarray(X))
@@ -365,3 +365,43 @@ def test_no_host_round_trip_per_batch(estimator, digits):
             )
         reads.append(counter.count)
     assert reads[0] == reads[1]
+
+
+def test_user_reported_edge_cases(digits):
+    """classes given as a tensor, labels the namespace cannot index, a float32
+    model given float64 data, dtype changes on warm start, autograd and
+    complex tensors, and validation data of another namespace."""
+    X, y = digits
+    Xt, yt = on_torch(X, y)
+    model = ScratchMLPClassifier(hidden_layer_sizes=(8,), random_state=0)
+    model.partial_fit(Xt, yt, classes=torch.arange(10))
+    assert isinstance(model.classes_, torch.Tensor)
+    assert model.predict(Xt[:3]).dtype == torch.int64
+
+    unsigned = ScratchMLPClassifier(hidden_layer_sizes=(8,), max_iter=2).fit(
+        Xt, y.astype(np.uint32)
+    )
+    np.testing.assert_array_equal(
+        np.asarray(unsigned.predict(Xt[:5])), unsigned.predict(Xt[:5]).numpy()
+    )
+
+    small = ScratchMLPClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+    small.fit(Xt.float(), yt)
+    proba = small.predict_proba(Xt[:2] * 1e300)  # as NumPy: in float64
+    assert proba.dtype == torch.float64
+    assert torch.isfinite(proba).all()
+    with pytest.raises(ValueError, match="X_val"):
+        ScratchMLPClassifier(max_iter=2).fit(
+            Xt.float(), yt, X_val=Xt[:10] * 1e39, y_val=yt[:10]
+        )
+
+    warm = ScratchMLPClassifier(hidden_layer_sizes=(8,), max_iter=2, warm_start=True)
+    warm.fit(Xt, yt).fit(Xt.float(), yt)
+    assert warm.coefs_[0].dtype == torch.float64
+
+    ScratchMLPClassifier(max_iter=2).fit(Xt.clone().requires_grad_(), yt)
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        ScratchMLPClassifier(max_iter=2).fit(Xt.to(torch.complex128), yt)
+
+    on_numpy = ScratchMLPClassifier(max_iter=2).fit(X, y, X_val=Xt[:10], y_val=y[:10])
+    assert len(on_numpy.validation_scores_) == 2
