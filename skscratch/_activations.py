@@ -77,7 +77,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._xp import apply, expit, namespace, ndtr
+from ._xp import apply, expit, namespace, ndtr, row_sums
 
 LEAKY_RELU_SLOPE = 0.01
 ELU_ALPHA = 1.0
@@ -331,7 +331,7 @@ def softmax(z):
             infinite_rows, xp.where(z == top, xp.zeros_like(z), -xp.inf), shifted
         )
     exp = xp.exp(shifted)
-    return exp / xp.sum(exp, axis=1, keepdims=True)
+    return exp / row_sums(exp)
 
 
 def _row_maxima(z):

@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._xp import namespace, scalar, weighted_mean, xlogy
+from ._xp import namespace, total, weighted_mean, xlogy
 
 
 class Loss(NamedTuple):
@@ -62,7 +62,7 @@ class Loss(NamedTuple):
 def _clip_probabilities(A):
     if isinstance(A, np.ndarray):
         eps = np.finfo(A.dtype).eps
-        return np.clip(A, eps, 1 - eps)
+        return A.clip(eps, 1 - eps)  # np.clip's result, without its dispatch
     xp = namespace(A)
     eps = xp.finfo(A.dtype).eps
     return xp.clip(A, eps, 1 - eps)
@@ -134,4 +134,4 @@ def mean_loss(loss, Y, A, sample_weight=None):
     :func:`~skscratch._xp.scalar`).
     """
     means = weighted_mean(loss.elementwise(Y, A), sample_weight)
-    return scalar(getattr(namespace(A), loss.combine_outputs)(means))
+    return total(means, loss.combine_outputs)

@@ -29,6 +29,7 @@ and backpropagation computes its gradient with the four equations
 - BP4: ``dJ/dW^l = (a^{l-1}^T delta^l + alpha W^l) / sum_i s_i``.
 """
 
+from functools import cache
 from itertools import pairwise
 
 import numpy as np
@@ -42,6 +43,7 @@ from ._xp import (
     squared_norm,
     sum_rows,
     take_rows,
+    total,
 )
 
 _PREDICT_CHUNK_ROWS = 4096
@@ -141,12 +143,33 @@ def layer_activations(hidden_activation, n_hidden):
     return list(hidden_activation)
 
 
+def hidden_layer_activations(hidden_activation, n_hidden):
+    """The :class:`~skscratch._activations.Activation` of each hidden layer.
+
+    Looked up once for each setting and kept: :func:`forward` and
+    :func:`backward` ask for them at every mini-batch.
+
+    Examples
+    --------
+    >>> [f.function.__name__ for f in hidden_layer_activations(["tanh", "relu"], 2)]
+    ['tanh', 'relu']
+    """
+    if not isinstance(hidden_activation, str):
+        hidden_activation = tuple(hidden_activation)  # hashable, for the cache
+    return _looked_up_activations(hidden_activation, n_hidden)
+
+
+@cache
+def _looked_up_activations(hidden_activation, n_hidden):
+    names = layer_activations(hidden_activation, n_hidden)
+    return tuple(HIDDEN_ACTIVATIONS[name] for name in names)
+
+
 def needs_kept_values(hidden_activation, n_hidden, dropout_masks=None):
     """Whether backpropagation needs what :func:`forward` keeps with ``kept``:
     an activation whose derivative is written with ``z``, or dropout."""
-    names = layer_activations(hidden_activation, n_hidden)
     return dropout_masks is not None or any(
-        HIDDEN_ACTIVATIONS[name].needs_z for name in names
+        f.needs_z for f in hidden_layer_activations(hidden_activation, n_hidden)
     )
 
 
@@ -237,16 +260,16 @@ def forward(
     >>> kept
     [array([[ 2., -2.]])]
     """
-    names = layer_activations(hidden_activation, len(coefs) - 1)
+    hidden = hidden_layer_activations(hidden_activation, len(coefs) - 1)
     f_out = OUTPUT_ACTIVATIONS[output_activation]
     activations = [X]
     for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         z = activations[-1] @ W
         z += b  # z^l = a^{l-1} W^l + b^l
-        if layer == len(names):
+        if layer == len(hidden):
             activations.append(f_out(z))  # a^L = f_L(z^L)
             continue
-        f = HIDDEN_ACTIVATIONS[names[layer]]
+        f = hidden[layer]
         if kept is None:
             activations.append(f.function(z, out=z))  # a^l = f(z^l), into z^l
             continue
@@ -316,8 +339,11 @@ def backward(
     >>> coef_grads[0].ravel(), intercept_grads[0]
     (array([0.5, 1. ]), array([0.5]))
     """
-    names = layer_activations(hidden_activation, len(coefs) - 1)
-    if kept is None and needs_kept_values(names, len(names), dropout_masks):
+    hidden = hidden_layer_activations(hidden_activation, len(coefs) - 1)
+    if kept is None and needs_kept_values(
+        hidden_activation, len(hidden), dropout_masks
+    ):
+        names = layer_activations(hidden_activation, len(hidden))
         raise ValueError(
             f"The derivatives of {names} (or dropout) need the values forward "
             "keeps: pass the kept list that forward filled."
@@ -334,7 +360,7 @@ def backward(
         weight_sum = float(output_delta.shape[0])
         delta = output_delta  # BP1: delta^L = dL/dz^L
     else:
-        weight_sum = scalar(xp.sum(sample_weight))
+        weight_sum = total(sample_weight)
         delta = output_delta * sample_weight[:, None]  # BP1, weighted
     for layer in range(n_layers - 1, -1, -1):
         W, a_prev = coefs[layer], activations[layer]
@@ -349,8 +375,8 @@ def backward(
             delta = delta @ W.T
             if dropout_masks is not None and dropout_masks[layer - 1] is not None:
                 delta *= dropout_masks[layer - 1]  # through the dropout mask
-            f = HIDDEN_ACTIVATIONS[names[layer - 1]]
             z_or_a = a_prev if kept is None else kept[layer - 1]
+            f = hidden[layer - 1]
             for factor in f.derivative_factors(z_or_a):
                 delta *= factor  # BP2: times f'(z), written with z or a = f(z)
     return coef_grads, intercept_grads
@@ -359,6 +385,9 @@ def backward(
 def _add_scaled(out, W, alpha, block_size=32768):
     """``out += alpha * W``, a few rows at a time so the temporary stays small."""
     rows = max(1, block_size // max(W.shape[1], 1))
+    if rows >= W.shape[0]:
+        out += alpha * W  # a single block
+        return
     for start in range(0, W.shape[0], rows):
         block = slice(start, min(start + rows, W.shape[0]))
         out[block, ...] += alpha * W[block, ...]
@@ -437,11 +466,7 @@ def objective_and_gradients(
         dropout_masks,
     )
     output = activations[-1]
-    weight_sum = (
-        float(X.shape[0])
-        if sample_weight is None
-        else scalar(namespace(sample_weight).sum(sample_weight))
-    )
+    weight_sum = float(X.shape[0]) if sample_weight is None else total(sample_weight)
     data_loss = mean_loss(loss_fn, Y, output, sample_weight)
     objective = data_loss + l2_penalty(coefs, alpha, weight_sum)
     coef_grads, intercept_grads = backward(

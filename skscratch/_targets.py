@@ -20,6 +20,7 @@ from ._xp import (
     device,
     dot,
     namespace,
+    row_argmax,
     scalar,
     to_namespace,
     to_numpy,
@@ -155,7 +156,7 @@ class ClassTargets:
             return xp.zeros(outputs.shape[0], dtype=xp.int64, device=device(outputs))
         if outputs.shape[1] == 1:
             return xp.astype(outputs[:, 0] > 0.5, xp.int64)
-        return xp.argmax(outputs, axis=1)
+        return row_argmax(outputs)
 
     def predict(self, outputs):
         """Labels predicted from the outputs, in the outputs' namespace (NumPy
@@ -193,7 +194,7 @@ class ClassTargets:
         elif Y.shape[1] == 1:
             correct = (outputs[:, 0] > 0.5) == _as_bool(Y[:, 0])
         else:
-            correct = xp.argmax(outputs, axis=1) == xp.argmax(Y, axis=1)
+            correct = row_argmax(outputs) == row_argmax(Y)
         if sample_weight is None:
             return count_true(correct)
         return scalar(dot(xp.astype(correct, sample_weight.dtype), sample_weight))
