@@ -6,14 +6,37 @@ process, alternating them repeat after repeat (A, B, A, B, ...) so that both
 see the same machine load; the tables report medians and the ratio
 ``scikit-learn time / skscratch time`` (above 1: skscratch is faster).
 
-Run ``python benchmarks/run.py`` (3 to 5 minutes on 2 cores) or
-``python benchmarks/run.py --quick`` (about a minute, smaller data, fewer
-repeats). Results go to ``benchmarks/results/results.md``, ``results.json``
-and ``results.png`` (``--out`` to write them elsewhere).
+Run ``python benchmarks/run.py`` (3 to 5 minutes on 2 cores for the NumPy
+cases) or ``python benchmarks/run.py --quick`` (about a minute, smaller data,
+fewer repeats). Results go to ``benchmarks/results/results.md``,
+``results.json`` and ``results.png`` (``--out`` to write them elsewhere).
+
+PyTorch cases: when PyTorch is installed, ScratchMLPClassifier also trains
+on torch tensors (``sklearn.config_context(array_api_dispatch=True)``), in
+float32, on the CPU and, when ``torch.cuda.is_available()``, on the GPU:
+the 50,000 x 784 (100,) network at batch 200, and a 200,000 x 784
+(1024, 1024) network at batches of 1,000 and 8,192, all with Adam. Each is
+timed against MLPClassifier on the same data in NumPy on all the CPU cores
+(no BLAS thread limit, even with ``--threads``), and against a loop doing
+only the epoch's matrix products on the same device: their share of the
+epoch, and the time per batch spent on everything else. ``--quick`` trains
+on a tenth of the rows. Their results go to ``torch_results.md`` and
+``torch_results.json``; without PyTorch they are skipped with a note. On a
+machine with a GPU, ``python benchmarks/run.py --only torch --torch-device
+cuda`` runs just these cases on the GPU (a few minutes, most of it
+MLPClassifier's CPU epochs); ``--torch-device cpu`` the CPU ones. PyTorch
+needs SciPy's array API support (``SCIPY_ARRAY_API=1``, set before SciPy is
+imported), which makes SciPy's special functions slower on NumPy arrays: the
+PyTorch cases run in a process of their own, with it set, and the NumPy cases
+without it. That process also sets ``OMP_WAIT_POLICY=PASSIVE`` (unless it is
+set already): otherwise PyTorch's CPU threads keep spinning after each
+operation and take the cores from MLPClassifier's BLAS threads, and the other
+way round, since the two alternate in one process.
 """
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
@@ -200,8 +223,13 @@ def ratio_row(times, unit="s"):
 
 
 def large_data(config):
+    return classification_data(config.n_samples)
+
+
+def classification_data(n_samples):
+    """784 features, 50 of them informative, and 10 classes."""
     X, y = make_classification(
-        n_samples=config.n_samples,
+        n_samples=n_samples,
         n_features=784,
         n_informative=50,
         n_redundant=0,
@@ -228,30 +256,36 @@ def layer_shapes(n_features, hidden_layer_sizes, n_outputs):
     return list(zip(units[:-1], units[1:], strict=True))
 
 
-def gemm_seconds_per_epoch(n_samples, shapes, batch_size, dtype, repeats):
+def gemm_seconds_per_epoch(
+    n_samples,
+    shapes,
+    batch_size,
+    dtype,
+    repeats,
+    to_array=lambda array: array,
+    synchronize=lambda: None,
+):
     """Time the matrix products of one epoch, on random arrays, nothing else.
 
     Per batch: the forward ``a^{l-1} @ W^l`` of every layer, and backward
     ``a^{l-1}.T @ delta^l`` for every layer and ``delta^l @ W^l.T`` for every
-    layer but the first, exactly as backpropagation performs them.
+    layer but the first, exactly as backpropagation performs them. The arrays
+    are drawn with NumPy and passed through ``to_array`` (to time them on
+    another library or device); ``synchronize`` waits for the device to
+    finish at the end of the epoch.
     """
     rng = np.random.default_rng(0)
     batches = [batch_size] * (n_samples // batch_size)
     if n_samples % batch_size:
         batches.append(n_samples % batch_size)
-    weights = [rng.standard_normal(shape).astype(dtype) for shape in shapes]
-    inputs = {
-        size: [
-            rng.standard_normal((size, fan_in)).astype(dtype) for fan_in, _ in shapes
-        ]
-        for size in set(batches)
-    }
-    deltas = {
-        size: [
-            rng.standard_normal((size, fan_out)).astype(dtype) for _, fan_out in shapes
-        ]
-        for size in set(batches)
-    }
+
+    def draw(shape):
+        return to_array(rng.standard_normal(shape).astype(dtype))
+
+    weights = [draw(shape) for shape in shapes]
+    sizes = set(batches)
+    inputs = {size: [draw((size, fan_in)) for fan_in, _ in shapes] for size in sizes}
+    deltas = {size: [draw((size, fan_out)) for _, fan_out in shapes] for size in sizes}
 
     def epoch():
         for size in batches:
@@ -263,6 +297,7 @@ def gemm_seconds_per_epoch(n_samples, shapes, batch_size, dtype, repeats):
                 a.T @ delta
                 if layer > 0:
                     delta @ W.T
+        synchronize()
 
     return interleaved({"gemm": epoch}, repeats)["gemm"]
 
@@ -444,6 +479,130 @@ def case_check_estimator(implementations, kind):
     return {"case": f"check_estimator suite, {kind} (s)", **ratio_row(times)}
 
 
+# ---------------------------------------------------------------- PyTorch cases
+
+# Rows, hidden layers and batch size of each PyTorch case (adam, float32).
+TORCH_CONFIGURATIONS = (
+    (50_000, (100,), 200),
+    (200_000, (1024, 1024), 1_000),
+    (200_000, (1024, 1024), 8_192),
+)
+
+
+def import_torch():
+    """PyTorch, or None when it is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+def torch_devices(config, torch):
+    """``--torch-device``, or the CPU and, when there is one, the GPU."""
+    if config.torch_device != "auto":
+        if config.torch_device == "cuda" and not torch.cuda.is_available():
+            raise SystemExit("--torch-device cuda: PyTorch sees no CUDA device.")
+        return [config.torch_device]
+    return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+
+
+def case_torch(config, torch, device, X, y, hidden_layer_sizes, batch_size):
+    """ScratchMLPClassifier on torch tensors on ``device`` against MLPClassifier
+    on the same float32 data as NumPy arrays, on all the CPU cores.
+
+    Seconds per epoch (fits of ``config.torch_epochs`` epochs, divided), and
+    the matrix products of an epoch timed alone on ``device``: their share of
+    skscratch's epoch and the time per batch spent on everything else.
+    """
+    synchronize = torch.cuda.synchronize if device == "cuda" else lambda: None
+    X_device, y_device = (
+        torch.asarray(X, device=device),
+        torch.asarray(y, device=device),
+    )
+    params = {
+        **fixed_epochs(hidden_layer_sizes, "adam", config.torch_epochs),
+        "batch_size": batch_size,
+    }
+
+    def skscratch_fit(rows=slice(None), **changed):
+        with sklearn.config_context(array_api_dispatch=True):
+            ScratchMLPClassifier(**{**params, **changed}).fit(
+                X_device[rows], y_device[rows]
+            )
+        synchronize()
+
+    skscratch_fit(slice(0, 2 * batch_size), max_iter=1)  # warm-up (kernels, caches)
+    times = interleaved(
+        {
+            "skscratch": skscratch_fit,
+            "sklearn": fit_function(MLPClassifier, params, X, y),
+        },
+        config.torch_repeats,
+    )
+    per_epoch = {name: seconds / config.torch_epochs for name, seconds in times.items()}
+    gemm = gemm_seconds_per_epoch(
+        X.shape[0],
+        layer_shapes(X.shape[1], hidden_layer_sizes, len(np.unique(y))),
+        batch_size,
+        np.float32,
+        config.torch_repeats,
+        to_array=lambda array: torch.asarray(array, device=device),
+        synchronize=synchronize,
+    )
+    n_batches = math.ceil(X.shape[0] / batch_size)
+    return {
+        "case": f"{X.shape[0] // 1000}k x 784, {hidden_layer_sizes} adam, "
+        f"batch {batch_size:,}, float32, s/epoch",
+        "device": device,
+        "epochs": config.torch_epochs,
+        **ratio_row(per_epoch),
+        "gemm": gemm,
+        "gemm_fraction": gemm / per_epoch["skscratch"],
+        "other_per_batch": (per_epoch["skscratch"] - gemm) / n_batches,
+    }
+
+
+def run_torch(config):
+    """The PyTorch cases on each device (none, with a note, without PyTorch)."""
+    results = {
+        "mode": "quick" if config.quick else "full",
+        "command": " ".join(["python benchmarks/run.py", *sys.argv[1:]]),
+        "machine": machine_info(),
+        "torch": None,
+        "cases": [],
+    }
+    torch = import_torch()
+    if torch is None:
+        results["note"] = "PyTorch is not installed: the PyTorch cases were skipped."
+        print(results["note"], flush=True)
+        return results
+    results["torch"] = {
+        "version": torch.__version__,
+        "cpu_threads": torch.get_num_threads(),
+        "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY"),
+        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+    }
+    data = {}
+    for device in torch_devices(config, torch):
+        for n_samples, hidden_layer_sizes, batch_size in TORCH_CONFIGURATIONS:
+            n_samples //= config.torch_row_divisor
+            if n_samples not in data:
+                X, y = classification_data(n_samples)
+                data[n_samples] = X.astype(np.float32), y
+            row = case_torch(
+                config, torch, device, *data[n_samples], hidden_layer_sizes, batch_size
+            )
+            results["cases"].append(row)
+            print(
+                f"PyTorch {device}, {row['case']}: skscratch {row['skscratch']:.3f}, "
+                f"MLPClassifier {row['sklearn']:.3f}, ratio {row['ratio']:.2f}, "
+                f"matrix products {row['gemm_fraction']:.0%}",
+                flush=True,
+            )
+    return results
+
+
 # ----------------------------------------------------------------- machine info
 
 
@@ -476,6 +635,7 @@ def machine_info():
         "blas": blas,
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
         "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE"),
+        "SCIPY_ARRAY_API": os.environ.get("SCIPY_ARRAY_API"),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "skscratch": skscratch_source(),
     }
@@ -636,6 +796,48 @@ def markdown(results):
     return "\n".join(lines) + "\n"
 
 
+def torch_markdown(results):
+    """The report of the PyTorch cases."""
+    info = results["machine"]
+    lines = [
+        "# skscratch benchmark results: PyTorch",
+        "",
+        f"- Mode: {results['mode']}",
+        f"- CPU: {info['cpu']}, {info['cores']} cores",
+        f"- Date: {info['date']}; command: `{results['command']}`",
+        f"- skscratch {info['skscratch']['version']}, commit "
+        f"{info['skscratch']['commit']}",
+    ]
+    if results["torch"] is None:
+        return "\n".join([*lines, "", results["note"]]) + "\n"
+    torch_info = results["torch"]
+    lines += [
+        f"- PyTorch {torch_info['version']}, {torch_info['cpu_threads']} CPU threads "
+        f"(OMP_WAIT_POLICY={torch_info['OMP_WAIT_POLICY']}); "
+        f"GPU: {torch_info['gpu'] or 'none'}",
+        f"- numpy {info['numpy']}, scikit-learn {info['scikit-learn']}",
+        "",
+        "ScratchMLPClassifier trains on torch tensors on the device "
+        "(`array_api_dispatch=True`), MLPClassifier on the same float32 data "
+        "as NumPy arrays on all the CPU cores. Seconds per epoch: a fit of the "
+        "given number of epochs, divided. Ratio: MLPClassifier / skscratch. "
+        "Matrix products: a loop doing only the matrix products of an epoch "
+        "(forward and backward) on the device, as a share of skscratch's "
+        "epoch; other: the rest of skscratch's epoch, per batch.",
+        "",
+        "| device | case | epochs | skscratch | MLPClassifier | ratio "
+        "| matrix products | other per batch (ms) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in results["cases"]:
+        lines.append(
+            f"| {row['device']} | {row['case']} | {row['epochs']} | "
+            f"{row['skscratch']:.3f} | {row['sklearn']:.3f} | {row['ratio']:.2f} | "
+            f"{row['gemm_fraction']:.0%} | {row['other_per_batch'] * 1e3:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def floor_fraction(row):
     """The GEMM-only share of the numpy floor's epoch, where a floor was timed."""
     return f"{row['gemm'] / row['floor']:.0%}" if "floor" in row else "-"
@@ -685,12 +887,28 @@ def parse_arguments(argv):
         help="limit BLAS threads (threadpoolctl); default: the library's own",
     )
     parser.add_argument(
+        "--only",
+        choices=("all", "numpy", "torch"),
+        default="all",
+        help="run only the NumPy cases or only the PyTorch cases",
+    )
+    parser.add_argument(
+        "--torch-device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="device of the PyTorch cases; auto: the CPU, and the GPU if any",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=Path(__file__).resolve().parent / "results",
         help="folder for results.md, results.json and results.png",
     )
     arguments = parser.parse_args(argv)
+    arguments.torch_row_divisor = 10 if arguments.quick else 1
+    arguments.torch_epochs, arguments.torch_repeats = (
+        (1, 2) if arguments.quick else (2, 3)
+    )
     if arguments.quick:
         arguments.n_samples, arguments.epochs, arguments.repeats = 10_000, 1, 2
         arguments.scaling_sizes, arguments.scaling_repeats = (5_000, 10_000, 20_000), 1
@@ -704,6 +922,12 @@ def parse_arguments(argv):
 
 
 def run(config):
+    if os.environ.get("SCIPY_ARRAY_API"):
+        print(
+            "Note: SCIPY_ARRAY_API is set, which slows SciPy's special functions "
+            "on NumPy arrays (and skscratch with them).",
+            flush=True,
+        )
     results = {
         "mode": "quick" if config.quick else "full",
         "threads": config.threads or "none",
@@ -778,16 +1002,37 @@ def float32_speedup(rows):
 def main(argv=None):
     config = parse_arguments(argv)
     warnings.simplefilter("ignore", ConvergenceWarning)
-    if config.threads:
-        with threadpoolctl.threadpool_limits(config.threads, user_api="blas"):
-            results = run(config)
-    else:
-        results = run(config)
     config.out.mkdir(parents=True, exist_ok=True)
-    (config.out / "results.json").write_text(json.dumps(results, indent=2))
-    (config.out / "results.md").write_text(markdown(results))
-    bar_chart(results, config.out / "results.png")
-    print(f"Wrote {config.out}/results.md, results.json and results.png")
+    if config.only in ("all", "numpy"):
+        if config.threads:
+            with threadpoolctl.threadpool_limits(config.threads, user_api="blas"):
+                results = run(config)
+        else:
+            results = run(config)
+        (config.out / "results.json").write_text(json.dumps(results, indent=2))
+        (config.out / "results.md").write_text(markdown(results))
+        bar_chart(results, config.out / "results.png")
+        print(f"Wrote {config.out}/results.md, results.json and results.png")
+    if config.only not in ("all", "torch"):
+        return
+    if os.environ.get("SCIPY_ARRAY_API") != "1":
+        subprocess.run(
+            [sys.executable, __file__, *torch_arguments(config)],
+            env={"OMP_WAIT_POLICY": "PASSIVE", **os.environ, "SCIPY_ARRAY_API": "1"},
+            check=True,
+        )
+        return
+    results = run_torch(config)  # MLPClassifier on all cores: no thread limit
+    (config.out / "torch_results.json").write_text(json.dumps(results, indent=2))
+    (config.out / "torch_results.md").write_text(torch_markdown(results))
+    print(f"Wrote {config.out}/torch_results.md and torch_results.json")
+
+
+def torch_arguments(config):
+    """The command-line arguments that run this configuration's PyTorch cases."""
+    arguments = ["--only", "torch", "--torch-device", config.torch_device]
+    arguments += ["--out", str(config.out)]
+    return [*arguments, "--quick"] if config.quick else arguments
 
 
 if __name__ == "__main__":
