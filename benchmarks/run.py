@@ -299,6 +299,7 @@ def gemm_seconds_per_epoch(
                     delta @ W.T
         synchronize()
 
+    epoch()  # untimed: the first call's costs (allocations, library set-up)
     return interleaved({"gemm": epoch}, repeats)["gemm"]
 
 

@@ -29,7 +29,6 @@ and backpropagation computes its gradient with the four equations
 - BP4: ``dJ/dW^l = (a^{l-1}^T delta^l + alpha W^l) / sum_i s_i``.
 """
 
-from functools import cache
 from itertools import pairwise
 
 import numpy as np
@@ -144,25 +143,17 @@ def layer_activations(hidden_activation, n_hidden):
 
 
 def hidden_layer_activations(hidden_activation, n_hidden):
-    """The :class:`~skscratch._activations.Activation` of each hidden layer.
-
-    Looked up once for each setting and kept: :func:`forward` and
-    :func:`backward` ask for them at every mini-batch.
+    """The :class:`~skscratch._activations.Activation` of each hidden layer,
+    from one name or one name per hidden layer.
 
     Examples
     --------
     >>> [f.function.__name__ for f in hidden_layer_activations(["tanh", "relu"], 2)]
     ['tanh', 'relu']
     """
-    if not isinstance(hidden_activation, str):
-        hidden_activation = tuple(hidden_activation)  # hashable, for the cache
-    return _looked_up_activations(hidden_activation, n_hidden)
-
-
-@cache
-def _looked_up_activations(hidden_activation, n_hidden):
-    names = layer_activations(hidden_activation, n_hidden)
-    return tuple(HIDDEN_ACTIVATIONS[name] for name in names)
+    if isinstance(hidden_activation, str):
+        return (HIDDEN_ACTIVATIONS[hidden_activation],) * n_hidden
+    return tuple(HIDDEN_ACTIVATIONS[name] for name in hidden_activation)
 
 
 def needs_kept_values(hidden_activation, n_hidden, dropout_masks=None):
@@ -348,10 +339,10 @@ def backward(
             f"The derivatives of {names} (or dropout) need the values forward "
             "keeps: pass the kept list that forward filled."
         )
-    xp = namespace(output_delta)
     alpha = float(alpha)  # a numpy float64 would promote float32 gradients
     n_layers = len(coefs)
     if out is None:
+        xp = namespace(output_delta)
         coef_grads = [xp.empty_like(W, dtype=output_delta.dtype) for W in coefs]
         intercept_grads = [xp.empty_like(W[0, :]) for W in coef_grads]
     else:

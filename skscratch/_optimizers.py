@@ -24,7 +24,7 @@ updated in float32 (under NEP 50 a numpy float64 scalar would promote them).
 import math
 from numbers import Integral
 
-from ._xp import apply, namespace
+from ._xp import all_finite, apply, namespace
 
 
 class _Optimizer:
@@ -47,10 +47,7 @@ class _Optimizer:
         Squared gradients that overflow (Adam) or velocities that blow up would
         otherwise freeze or wreck training without a non-finite weight to show.
         """
-        return all(
-            bool(namespace(array).all(namespace(array).isfinite(array)))
-            for array in self.state_arrays()
-        )
+        return all(all_finite(array) for array in self.state_arrays())
 
 
 class SGD(_Optimizer):

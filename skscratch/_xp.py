@@ -192,6 +192,15 @@ def count_true(mask):
     return namespace(mask).count_nonzero(mask)
 
 
+def all_finite(array):
+    """Whether every entry of ``array`` is finite, as a bool (which waits for a
+    device to finish)."""
+    if isinstance(array, np.ndarray):
+        return bool(np.isfinite(array).all())
+    xp = namespace(array)
+    return bool(xp.all(xp.isfinite(array)))
+
+
 def squared_norm(array):
     """The sum of the squares of all entries (NumPy's BLAS ``dot`` on NumPy)."""
     if isinstance(array, np.ndarray):
