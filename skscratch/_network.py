@@ -516,4 +516,7 @@ def predict_outputs(coefs, intercepts, X, hidden_activation, output_activation):
     if no_preference is None:
         return outputs
     undetermined = xp.any(xp.isnan(outputs), axis=1, keepdims=True)
-    return xp.where(undetermined, no_preference, outputs)
+    if isinstance(outputs, np.ndarray):  # in place: no second array of outputs
+        outputs[undetermined[:, 0]] = no_preference
+        return outputs
+    return xp.where(undetermined, no_preference, outputs)  # no device sync
