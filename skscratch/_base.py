@@ -38,6 +38,7 @@ from ._validation import warn_if_scale_mismatch
 from ._warnings import warn
 from ._weights import check_penalty_scale, combined_sample_weight
 from ._xp import (
+    all_finite,
     device,
     is_numpy,
     namespace,
@@ -598,10 +599,7 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         # rather than as a stream of RuntimeWarnings.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             SOLVERS[self.solver](problem, state, listeners, self, rng, incremental)
-        if not all(
-            bool(namespace(p).all(namespace(p).isfinite(p)))
-            for p in state.coefs_ + state.intercepts_
-        ):
+        if not all(all_finite(p) for p in state.coefs_ + state.intercepts_):
             raise ValueError(DIVERGED_MESSAGE.format(detail="after training"))
         self._commit(targets, layer_units, state)
         if task is not None:

@@ -6,9 +6,11 @@ updates the parameter arrays *in place* with :meth:`step`. The estimator calls
 training has stopped improving.
 
 A step runs once per mini-batch over arrays as large as the network, so it
-allocates nothing: every intermediate goes through a ufunc with ``out=``, into
-the gradient arrays themselves (a step consumes its gradients: they hold
-intermediate values afterwards) and, where one more array is needed, into a
+allocates nothing on NumPy: every intermediate goes through a ufunc with
+``out=`` (on other array namespaces :func:`~skscratch._xp.apply` assigns it
+there instead), into the gradient arrays themselves (a step consumes its
+gradients: they hold intermediate values afterwards) and, where one more
+array is needed, into a
 scratch buffer shaped like the parameters, allocated at the first step. The
 buffer carries nothing from one step to the next, so it is left out of pickles
 and copies. The estimator keeps all parameters in one flat array, so a step is

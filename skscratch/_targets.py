@@ -16,6 +16,7 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from ._weights import per_sample_class_weights
 from ._xp import (
+    all_finite,
     count_true,
     device,
     dot,
@@ -24,6 +25,7 @@ from ._xp import (
     scalar,
     to_namespace,
     to_numpy,
+    total,
     weighted_mean,
 )
 
@@ -201,12 +203,8 @@ class ClassTargets:
 
     def score(self, outputs, Y, sample_weight):
         """Accuracy of the outputs against the encoded targets ``Y``."""
-        total = (
-            Y.shape[0]
-            if sample_weight is None
-            else float(namespace(sample_weight).sum(sample_weight))
-        )
-        return float(self.correct_weight(outputs, Y, sample_weight)) / total
+        seen = Y.shape[0] if sample_weight is None else float(total(sample_weight))
+        return float(self.correct_weight(outputs, Y, sample_weight)) / seen
 
     def running_score(self, Y, sample_weight):
         """An accumulator of the accuracy over an epoch's batches."""
@@ -245,11 +243,7 @@ class _RunningAccuracy:
 
     def add(self, outputs, Y, sample_weight):
         self._correct += self._targets.correct_weight(outputs, Y, sample_weight)
-        self._seen += (
-            Y.shape[0]
-            if sample_weight is None
-            else scalar(namespace(sample_weight).sum(sample_weight))
-        )
+        self._seen += Y.shape[0] if sample_weight is None else total(sample_weight)
 
     def value(self):
         return float(self._correct) / float(self._seen)
@@ -315,8 +309,7 @@ class RealTargets:
 
     def score(self, outputs, Y, sample_weight):
         """R² of the outputs (NaN if any is not finite), as MLPRegressor scores."""
-        xp = namespace(outputs)
-        if not bool(xp.all(xp.isfinite(outputs))):
+        if not all_finite(outputs):
             return np.nan
         return float(r2_score(Y, outputs, sample_weight=sample_weight))
 
