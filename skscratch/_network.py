@@ -38,7 +38,6 @@ from ._losses import LOSSES, mean_loss
 from ._xp import (
     device,
     namespace,
-    scalar,
     squared_norm,
     sum_rows,
     take_rows,
@@ -156,12 +155,12 @@ def hidden_layer_activations(hidden_activation, n_hidden):
     return tuple(HIDDEN_ACTIVATIONS[name] for name in hidden_activation)
 
 
-def needs_kept_values(hidden_activation, n_hidden, dropout_masks=None):
+def needs_kept_values(hidden, dropout_masks=None):
     """Whether backpropagation needs what :func:`forward` keeps with ``kept``:
-    an activation whose derivative is written with ``z``, or dropout."""
-    return dropout_masks is not None or any(
-        f.needs_z for f in hidden_layer_activations(hidden_activation, n_hidden)
-    )
+    an activation of ``hidden`` (one per hidden layer, see
+    :func:`hidden_layer_activations`) whose derivative is written with ``z``,
+    or dropout."""
+    return dropout_masks is not None or any(f.needs_z for f in hidden)
 
 
 def _checked_init_arrays(drawn, layer, fan_in, fan_out, dtype):
@@ -253,11 +252,19 @@ def forward(
     """
     hidden = hidden_layer_activations(hidden_activation, len(coefs) - 1)
     f_out = OUTPUT_ACTIVATIONS[output_activation]
+    return _forward(coefs, intercepts, X, hidden, f_out, kept, dropout_masks)
+
+
+def _forward(coefs, intercepts, X, hidden, f_out, kept, dropout_masks):
+    """:func:`forward`, given the hidden layers' :class:`Activation` objects
+    and the output activation function (the training loop looks them up once
+    per batch)."""
     activations = [X]
+    last = len(hidden)
     for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         z = activations[-1] @ W
         z += b  # z^l = a^{l-1} W^l + b^l
-        if layer == len(hidden):
+        if layer == last:
             activations.append(f_out(z))  # a^L = f_L(z^L)
             continue
         f = hidden[layer]
@@ -331,14 +338,37 @@ def backward(
     (array([0.5, 1. ]), array([0.5]))
     """
     hidden = hidden_layer_activations(hidden_activation, len(coefs) - 1)
-    if kept is None and needs_kept_values(
-        hidden_activation, len(hidden), dropout_masks
-    ):
+    if kept is None and needs_kept_values(hidden, dropout_masks):
         names = layer_activations(hidden_activation, len(hidden))
         raise ValueError(
             f"The derivatives of {names} (or dropout) need the values forward "
             "keeps: pass the kept list that forward filled."
         )
+    return _backward(
+        coefs,
+        activations,
+        output_delta,
+        hidden,
+        alpha,
+        sample_weight,
+        out,
+        kept,
+        dropout_masks,
+    )
+
+
+def _backward(
+    coefs,
+    activations,
+    output_delta,
+    hidden,
+    alpha,
+    sample_weight,
+    out,
+    kept,
+    dropout_masks,
+):
+    """:func:`backward`, given the hidden layers' :class:`Activation` objects."""
     alpha = float(alpha)  # a numpy float64 would promote float32 gradients
     n_layers = len(coefs)
     if out is None:
@@ -396,7 +426,7 @@ def l2_penalty(coefs, alpha, weight_sum):
     """``alpha / 2 * sum_l ||W^l||^2 / weight_sum``: the L2 term of the objective."""
     if not alpha:
         return 0.0
-    squares = sum(scalar(squared_norm(W)) for W in coefs)
+    squares = sum(squared_norm(W) for W in coefs)
     return 0.5 * alpha * squares / weight_sum
 
 
@@ -445,26 +475,19 @@ def objective_and_gradients(
         The activations of the forward pass (the last one is the output).
     """
     loss_fn = LOSSES[loss]
-    n_hidden = len(coefs) - 1
-    kept = [] if needs_kept_values(hidden_activation, n_hidden, dropout_masks) else None
-    activations = forward(
-        coefs,
-        intercepts,
-        X,
-        hidden_activation,
-        loss_fn.output_activation,
-        kept,
-        dropout_masks,
-    )
+    hidden = hidden_layer_activations(hidden_activation, len(coefs) - 1)
+    kept = [] if needs_kept_values(hidden, dropout_masks) else None
+    f_out = OUTPUT_ACTIVATIONS[loss_fn.output_activation]
+    activations = _forward(coefs, intercepts, X, hidden, f_out, kept, dropout_masks)
     output = activations[-1]
     weight_sum = float(X.shape[0]) if sample_weight is None else total(sample_weight)
     data_loss = mean_loss(loss_fn, Y, output, sample_weight)
     objective = data_loss + l2_penalty(coefs, alpha, weight_sum)
-    coef_grads, intercept_grads = backward(
+    coef_grads, intercept_grads = _backward(
         coefs,
         activations,
         loss_fn.output_delta(Y, output),
-        hidden_activation,
+        hidden,
         alpha,
         sample_weight,
         out,

@@ -284,11 +284,11 @@ class _StochasticLoop:
                 batch = batch_here = slice(start, stop)
             else:
                 batch, batch_here = rows[start:stop], rows_here[start:stop]
-            if self.skips(batch):
-                continue
-            batch_weight = (
-                None if sample_weight is None else take_rows(sample_weight, batch_here)
-            )
+            batch_weight = None
+            if sample_weight is not None:
+                if self.skips(batch):
+                    continue
+                batch_weight = take_rows(sample_weight, batch_here)
             Y_batch = take_rows(Y, batch_here)
             objective, _, _, activations = objective_and_gradients(
                 state.coefs_,
@@ -300,19 +300,22 @@ class _StochasticLoop:
                 problem.alpha,
                 batch_weight,
                 gradients,
-                problem.dropout_masks(
-                    self.rng, stop - start, self.hidden_units, params.vector
-                ),
+                None if problem.dropout is None else self.dropout_masks(stop - start),
             )
             score.add(activations[-1], Y_batch, batch_weight)
             step(parameters, gradient)
             accumulated_loss += objective * (stop - start)
         return float(accumulated_loss) / self.n_samples, score.value()
 
+    def dropout_masks(self, n_rows):
+        """New dropout masks for a batch of ``n_rows`` (see ``Problem``)."""
+        return self.problem.dropout_masks(
+            self.rng, n_rows, self.hidden_units, self.params.vector
+        )
+
     def skips(self, batch):
         """Whether the sample weights of the rows ``batch`` are all zero."""
-        weight = self.host_sample_weight
-        return weight is not None and not weight[batch].any()
+        return not self.host_sample_weight[batch].any()
 
 
 def _batch_size(batch_size, n_samples):

@@ -114,6 +114,7 @@ class EpochCheckpoint:
         self._saved_weights = namespace(weights).empty_like(weights)
         self._optimizer_before = optimizer_before
         self._saving = False
+        self._fields = [(f.name, bool(f.metadata.get("record"))) for f in fields(state)]
         self.save()
 
     def save(self):
@@ -121,11 +122,11 @@ class EpochCheckpoint:
         self._saving = True
         self._saved_weights[...] = self._weights
         self._saved = {}
-        for f in fields(self._state):
-            value = getattr(self._state, f.name)
-            if f.metadata.get("record"):
+        for name, is_record in self._fields:
+            value = getattr(self._state, name)
+            if is_record:
                 value = None if value is None else len(value)
-            self._saved[f.name] = value
+            self._saved[name] = value
         self._saving = False
 
     def restore(self):

@@ -188,18 +188,24 @@ class ClassTargets:
     def correct_weight(self, outputs, Y, sample_weight):
         """Number (total weight) of samples whose outputs predict the targets ``Y``
         (a float on NumPy, a 0-d array on other namespaces)."""
-        xp = namespace(outputs)
-        if self.kind == "multilabel-indicator":
-            correct = xp.all((outputs > 0.5) == _as_bool(Y), axis=1)
-        elif self.classes.shape[0] == 1:
-            correct = xp.ones(Y.shape[0], dtype=xp.bool, device=device(Y))
-        elif Y.shape[1] == 1:
-            correct = (outputs[:, 0] > 0.5) == _as_bool(Y[:, 0])
-        else:
+        if Y.shape[1] > 1 and self.kind != "multilabel-indicator":
             correct = row_argmax(outputs) == row_argmax(Y)
+        else:
+            correct = self._correct_rows(outputs, Y)
         if sample_weight is None:
             return count_true(correct)
+        xp = namespace(outputs)
         return scalar(dot(xp.astype(correct, sample_weight.dtype), sample_weight))
+
+    def _correct_rows(self, outputs, Y):
+        """Whether each row's outputs predict its targets, for labels that are
+        not one-hot classes (multilabel, binary, a single class)."""
+        xp = namespace(outputs)
+        if self.kind == "multilabel-indicator":
+            return xp.all((outputs > 0.5) == _as_bool(Y), axis=1)
+        if self.classes.shape[0] == 1:
+            return xp.ones(Y.shape[0], dtype=xp.bool, device=device(Y))
+        return (outputs[:, 0] > 0.5) == _as_bool(Y[:, 0])
 
     def score(self, outputs, Y, sample_weight):
         """Accuracy of the outputs against the encoded targets ``Y``."""

@@ -188,7 +188,7 @@ def row_argmax(x):
 def count_true(mask):
     """The number of true entries of a boolean array (see :func:`scalar`)."""
     if isinstance(mask, np.ndarray):
-        return float(np.count_nonzero(mask))
+        return float(mask.sum())  # exact: booleans add up as integers
     return namespace(mask).count_nonzero(mask)
 
 
@@ -202,10 +202,11 @@ def all_finite(array):
 
 
 def squared_norm(array):
-    """The sum of the squares of all entries (NumPy's BLAS ``dot`` on NumPy)."""
+    """The sum of the squares of all entries, as :func:`scalar` gives it
+    (NumPy's BLAS ``dot`` on NumPy)."""
     if isinstance(array, np.ndarray):
         flat = array.ravel()
-        return np.dot(flat, flat)
+        return float(np.dot(flat, flat))
     return namespace(array).sum(array * array)
 
 
