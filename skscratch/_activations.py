@@ -330,8 +330,9 @@ def softmax(z):
         shifted = xp.where(
             infinite_rows, xp.where(z == top, xp.zeros_like(z), -xp.inf), shifted
         )
-    exp = xp.exp(shifted)
-    return exp / row_sums(exp)
+    exp = apply(xp.exp, shifted, out=shifted)  # shifted is a new array: reused
+    exp /= row_sums(exp)
+    return exp
 
 
 def _row_maxima(z):

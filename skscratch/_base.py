@@ -876,7 +876,7 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
                     self.verbose,
                 )
             )
-        if task is not None:
+        if task is not None and task.has_callbacks:
 
             def fitted_attributes(state):
                 return {

@@ -3,7 +3,10 @@
 With scikit-learn 1.9 or newer, both estimators support
 ``set_callbacks(...)``: the fit (or ``partial_fit``) is the root task, each
 epoch (each L-BFGS iteration) one subtask, and a callback's
-``on_fit_task_end`` returning True stops training after that epoch.
+``on_fit_task_end`` returning True stops training after that epoch. An
+estimator without callbacks (none set, none propagated by a meta-estimator)
+opens no subtasks, as scikit-learn's LogisticRegression does: no hook could
+see them.
 :class:`CallbackBridge` is the epoch listener that calls the hooks; meta-
 estimators (Pipeline, GridSearchCV, ...) propagate their callbacks to the
 estimators through scikit-learn's own machinery. With an older scikit-learn
@@ -104,6 +107,11 @@ class FitTask:
     def start(cls, *args, **kwargs):
         """Open the task, or return None where scikit-learn has no callbacks."""
         return cls(*args, **kwargs) if CALLBACKS_AVAILABLE else None
+
+    @property
+    def has_callbacks(self):
+        """Whether the estimator has callbacks, its own or a meta-estimator's."""
+        return hasattr(self.estimator, "_skl_callbacks")
 
     def epoch_listener(self, fitted_attributes, epoch_name):
         """The listener that calls the hooks of each epoch (see CallbackBridge)."""

@@ -6,6 +6,7 @@ which of their calls caused it. :func:`warn` reports it at the first frame of
 the stack that belongs to none of skscratch, scikit-learn and joblib.
 """
 
+import functools
 import os
 import sys
 import warnings
@@ -38,5 +39,6 @@ def warn(message, category):
     warnings.warn(message, category, stacklevel=stacklevel)
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_internal(filename):
     return str(Path(filename).resolve()).startswith(_INTERNAL_DIRECTORIES)
