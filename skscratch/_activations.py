@@ -77,7 +77,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._xp import apply, expit, namespace, ndtr, row_sums
+from ._xp import apply, count_true, expit, namespace, ndtr, row_sums
 
 LEAKY_RELU_SLOPE = 0.01
 ELU_ALPHA = 1.0
@@ -326,7 +326,7 @@ def softmax(z):
     with np.errstate(over="ignore", invalid="ignore"):
         shifted = z - top
     infinite_rows = xp.isinf(top)
-    if not isinstance(z, np.ndarray) or infinite_rows.any():  # no device sync
+    if not isinstance(z, np.ndarray) or count_true(infinite_rows):  # no device sync
         shifted = xp.where(
             infinite_rows, xp.where(z == top, xp.zeros_like(z), -xp.inf), shifted
         )

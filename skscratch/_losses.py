@@ -36,6 +36,7 @@ stopping tests compare objectives, and a difference in the last bit sends it
 elsewhere.
 """
 
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -61,11 +62,17 @@ class Loss(NamedTuple):
 
 def _clip_probabilities(A):
     if isinstance(A, np.ndarray):
-        eps = np.finfo(A.dtype).eps
+        eps = _epsilon(A.dtype)
         return A.clip(eps, 1 - eps)  # np.clip's result, without its dispatch
     xp = namespace(A)
     eps = xp.finfo(A.dtype).eps
     return xp.clip(A, eps, 1 - eps)
+
+
+@functools.cache
+def _epsilon(dtype):
+    """The machine epsilon of a NumPy float dtype (looked up once per dtype)."""
+    return np.finfo(dtype).eps
 
 
 def categorical_cross_entropy(Y, A):

@@ -11,7 +11,15 @@ import pytest
 
 from skscratch._activations import HIDDEN_ACTIVATIONS
 from skscratch._network import _add_scaled, hidden_layer_activations
-from skscratch._xp import all_finite, row_argmax, row_sums, sum_rows, total
+from skscratch._xp import (
+    all_finite,
+    row_argmax,
+    row_sums,
+    sum_rows,
+    take_rows,
+    total,
+    weighted_mean,
+)
 
 RNG = np.random.default_rng(0)
 VALUES = RNG.normal(size=(37, 11)) * 10.0 ** RNG.integers(-5, 5, size=(37, 11))
@@ -26,6 +34,10 @@ def test_reductions_are_numpys_to_the_bit(dtype):
     np.testing.assert_array_equal(row_sums(x), np.sum(x, axis=1, keepdims=True))
     np.testing.assert_array_equal(sum_rows(x), np.sum(x, axis=0))
     np.testing.assert_array_equal(row_argmax(x), np.argmax(x, axis=1))
+    for rows in (x, x[:1], x[::3]):
+        mean = weighted_mean(rows)
+        assert mean.dtype == dtype
+        np.testing.assert_array_equal(mean, np.average(rows, axis=0))
 
 
 def test_all_finite():
@@ -70,3 +82,15 @@ def test_hidden_activations_from_names():
 def test_unknown_activation_raises():
     with pytest.raises(KeyError):
         hidden_layer_activations(["relu", "nope"], 2)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_gathered_rows_are_fancy_indexings(order):
+    X = np.asarray(VALUES, order=order)
+    rows = RNG.permutation(X.shape[0])[:9]
+    for array in (X, X.astype(np.float32), X[:, ::2], X[:, 0], X > 0):
+        gathered = take_rows(array, rows)
+        np.testing.assert_array_equal(gathered, array[rows])
+        assert gathered.dtype == array.dtype
+        assert gathered.strides == array[rows].strides
+    assert np.shares_memory(take_rows(X, slice(2, 5)), X)
