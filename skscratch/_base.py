@@ -672,11 +672,8 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         """
         if sample_weight is not None:
             with config_context(array_api_dispatch=False):  # on the host
-                sample_weight = _check_sample_weight(
-                    to_numpy(sample_weight),
-                    X,
-                    dtype=np.float64,
-                    ensure_non_negative=True,
+                sample_weight = _check_sample_weight(  # float32 stays float32
+                    to_numpy(sample_weight), X, ensure_non_negative=True
                 )
         class_weight = getattr(self, "class_weight", None)
         class_weights = (
@@ -684,9 +681,13 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
             if class_weight is None
             else targets.class_sample_weight(y, sample_weight, class_weight)
         )
-        weights = combined_sample_weight(
-            sample_weight, class_weights, numpy_dtype(X.dtype)
-        )
+        dtype = numpy_dtype(X.dtype)
+        if (
+            class_weights is None
+            and getattr(sample_weight, "dtype", None) == np.float32
+        ):
+            dtype = sample_weight.dtype  # kept, as scikit-learn's MLP estimators do
+        weights = combined_sample_weight(sample_weight, class_weights, dtype)
         check_penalty_scale(weights, self.alpha)
         return weights
 
@@ -713,7 +714,9 @@ class BaseScratchMLP(*CALLBACK_SUPPORT, BaseEstimator):
         return Problem(
             X=X,
             Y=_like(targets.encode(y), X),
-            sample_weight=_like(self._sample_weight(sample_weight, X, y, targets), X),
+            sample_weight=_like(
+                self._sample_weight(sample_weight, X, y, targets), X, dtype=None
+            ),
             activation=self.activation,
             loss=targets.loss_name,
             alpha=self.alpha,

@@ -75,7 +75,9 @@ def load_model(file, *, trusted=()):
     ------
     skops.io.exceptions.UntrustedTypesFoundException
         If the file names a type neither in :data:`MODEL_TYPES` nor in
-        ``trusted``; the message lists them. No object is built.
+        ``trusted``; the message lists them. No object is built. A model
+        saved with scikit-learn's callbacks set on it (``set_callbacks``) is
+        refused this way, with a note that says to remove them before saving.
     TypeError
         If ``trusted`` is a single string rather than a sequence of them.
     ImportError
@@ -111,8 +113,18 @@ def load_model(file, *, trusted=()):
     if refused:
         from skops.io.exceptions import UntrustedTypesFoundException
 
-        raise UntrustedTypesFoundException(refused)
+        error = UntrustedTypesFoundException(refused)
+        if any(name.startswith("sklearn.callback.") for name in refused):
+            error.add_note(_CALLBACKS_SAVED)
+        raise error
     return skops_io.load(file, trusted=found)
+
+
+_CALLBACKS_SAVED = (
+    "The model was saved with the scikit-learn callbacks set on it "
+    "(set_callbacks), which are not model types. Remove them before saving: "
+    "model.set_callbacks(), then skops.io.dump(model, ...)."
+)
 
 
 def _import_skops_io():

@@ -309,7 +309,7 @@ def combined_sample_weight(sample_weight, class_sample_weight, dtype):
         )
     limits = np.finfo(dtype)
     if not limits.tiny <= trained_total <= limits.max:
-        data = "" if limits.dtype == np.float64 else f" {limits.dtype} data"
+        data = "" if limits.dtype == np.float64 else f" (in {limits.dtype})"
         raise ValueError(_SUM_OUT_OF_RANGE.format(total=f"{total:.6g}", data=data))
     return weights
 

@@ -179,7 +179,7 @@ WEIGHT_SUM_OUT_OF_RANGE = (
 )
 FLOAT32_WEIGHT_SUM_OUT_OF_RANGE = (
     r"^The sample weights \(times the class weights\) sum to {total}, too close "
-    r"to zero or infinity to train on float32 data: rescale them\.$"
+    r"to zero or infinity to train on \(in float32\): rescale them\.$"
 )
 WEIGHTS_SWAMPED_BY_ALPHA = (
     r"^The sample weights \(times the class weights\) sum to 4e-299, so little "

@@ -172,6 +172,18 @@ def test_a_model_with_skscratch_callbacks_loads(tmp_path):
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
 
 
+def test_a_model_with_scikit_learns_callbacks_is_refused_with_the_remedy(tmp_path):
+    sklearn_callback = pytest.importorskip("sklearn.callback")
+    model = _regressor()().set_callbacks(sklearn_callback.ProgressBar())
+    with pytest.raises(UntrustedTypesFoundException) as refused:
+        load_model(_save(model, tmp_path / "with_callbacks.skops"))
+    assert "sklearn.callback._progressbar.ProgressBar" in str(refused.value)
+    assert "model.set_callbacks()" in " ".join(refused.value.__notes__)
+    model.set_callbacks()
+    loaded = load_model(_save(model, tmp_path / "without.skops"))
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_every_configuration_saves_only_model_types(name, tmp_path):
     model = MODELS[name]()

@@ -284,7 +284,7 @@ SAMPLE_WEIGHT_CASES = {
         F32,
         1e37,
         {},
-        SUM_OUT_OF_RANGE.format(total=r"4e\+38", data=" float32 data"),
+        SUM_OUT_OF_RANGE.format(total=r"4e\+38", data=r" \(in float32\)"),
     ),
     "float32_huge": (F32, 1e30, {}, None),
     "float32_tiny_against_alpha": (
@@ -298,7 +298,7 @@ SAMPLE_WEIGHT_CASES = {
         F32,
         1e-40,
         {"alpha": 0.0},
-        SUM_OUT_OF_RANGE.format(total="4e-39", data=" float32 data"),
+        SUM_OUT_OF_RANGE.format(total="4e-39", data=r" \(in float32\)"),
     ),
 }
 CLASS_WEIGHT_CASES = {

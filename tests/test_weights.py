@@ -13,10 +13,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.class_weight import compute_sample_weight
 
-from skscratch import ScratchMLPClassifier
+from skscratch import ScratchMLPClassifier, ScratchMLPRegressor
 from skscratch._weights import (
     balanced_class_weights,
     check_penalty_scale,
@@ -198,19 +198,19 @@ def test_combined_is_the_product_in_the_training_dtype():
             np.full(40, 1e37),
             None,
             np.float32,
-            rescale_message("4e\\+38", " float32 data"),
+            rescale_message("4e\\+38", r" \(in float32\)"),
         ),
         (
             np.full(40, 1e39),  # each weight beyond float32: no overflow warning
             None,
             np.float32,
-            rescale_message("4e\\+40", " float32 data"),
+            rescale_message("4e\\+40", r" \(in float32\)"),
         ),
         (
             np.full(4, 1e-46),
             None,
             np.float32,
-            rescale_message("4e-46", " float32 data"),
+            rescale_message("4e-46", r" \(in float32\)"),
         ),
         (np.zeros(3), np.ones(3), np.float64, "sum to zero: at least one sample"),
         (np.ones(3), np.zeros(3), np.float32, "sum to zero: at least one sample"),
@@ -324,7 +324,7 @@ def test_product_of_sample_and_class_weights_overflowing_is_refused(iris):
 def test_float32_weights_beyond_float32_are_refused(iris, weight, total):
     """float32 data trains with float32 weights; these do not fit in float32."""
     X, y = iris
-    with pytest.raises(ValueError, match=rescale_message(total, " float32 data")):
+    with pytest.raises(ValueError, match=rescale_message(total, r" \(in float32\)")):
         fit(X.astype(np.float32), y, np.full(150, weight))
 
 
@@ -353,6 +353,32 @@ def test_float32_weights_stay_close_to_mlpclassifier(digits):
     for mine, ref in zip(ours.coefs_, theirs.coefs_, strict=True):
         assert mine.dtype == np.float32
         assert_allclose(mine, ref, rtol=1e-3, atol=1e-5)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (ScratchMLPClassifier, MLPClassifier),
+        (ScratchMLPRegressor, MLPRegressor),
+    ],
+)
+def test_float32_weights_with_float64_data_are_the_twins(digits, solver, ours, theirs):
+    """scikit-learn keeps float32 sample weights in float32 (their sum too)."""
+    X, y = digits
+    sample_weight = np.random.RandomState(0).uniform(0.1, 3.0, y.shape[0])
+    sample_weight = sample_weight.astype(np.float32)
+    params = {"hidden_layer_sizes": (10,), "max_iter": 5, "random_state": 0}
+    params["solver"] = solver
+    mine = ours(**params).fit(X, y, sample_weight=sample_weight)
+    reference = theirs(**params).fit(X, y, sample_weight=sample_weight)
+    for got, expected in zip(
+        mine.coefs_ + mine.intercepts_,
+        reference.coefs_ + reference.intercepts_,
+        strict=True,
+    ):
+        assert got.dtype == np.float64
+        assert_array_equal(got, expected)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
