@@ -690,7 +690,7 @@ def markdown(results):
         f"OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']}",
         f"- Date: {info['date']}; command: `{results['command']}`",
         f"- skscratch {info['skscratch']['version']}, commit "
-        f"{info['skscratch']['commit']}",
+        f"{info['skscratch']['commit'] or 'unknown (not a git checkout)'}",
         "",
         "scikit-learn: MLPClassifier against ScratchMLPClassifier, MLPRegressor "
         "against ScratchMLPRegressor (the regression rows). Ratio: scikit-learn "
@@ -807,7 +807,7 @@ def torch_markdown(results):
         f"- CPU: {info['cpu']}, {info['cores']} cores",
         f"- Date: {info['date']}; command: `{results['command']}`",
         f"- skscratch {info['skscratch']['version']}, commit "
-        f"{info['skscratch']['commit']}",
+        f"{info['skscratch']['commit'] or 'unknown (not a git checkout)'}",
     ]
     if results["torch"] is None:
         return "\n".join([*lines, "", results["note"]]) + "\n"
@@ -984,7 +984,11 @@ def run(config):
     del X, y
     results["scaling"] = case_scaling(config)
     for row in results["scaling"]:
-        print(f"scaling {row}", flush=True)
+        print(
+            f"scaling, {row['n_samples']:,} samples: skscratch "
+            f"{row['skscratch']:.3f} s, scikit-learn {row['sklearn']:.3f} s",
+            flush=True,
+        )
     report(case_notebook(config))
     if not config.quick:
         report(case_check_estimator(CLASSIFIERS, "classifier"))

@@ -16,12 +16,14 @@ class History(list):
       call to ``fit``/``partial_fit`` that kept the model;
     - ``train_loss``: training objective (mean loss plus L2 penalty), the value
       appended to ``loss_curve_``;
-    - ``train_score``: accuracy on the training data, weighted by the sample
-      weights: for the stochastic solvers measured on each mini-batch just
-      before its update, for L-BFGS on the whole training set (``None`` when
-      the iteration's point was not the last one evaluated);
-    - ``valid_loss``, ``valid_score``: mean loss (no penalty) and accuracy on
-      the validation data, present only when there is validation data;
+    - ``train_score``: accuracy (:math:`R^2` for the regressor) on the
+      training data, weighted by the sample weights: for the stochastic
+      solvers measured on each mini-batch just before its update, for
+      L-BFGS on the whole training set (``None`` when the iteration's point
+      was not the last one evaluated);
+    - ``valid_loss``, ``valid_score``: mean loss (no penalty) and accuracy
+      (:math:`R^2`) on the validation data, present only when there is
+      validation data;
     - ``learning_rate``: the step size used during the epoch (for Adam, the
       bias-corrected step size of its last step; ``None`` for L-BFGS);
     - ``duration``: seconds spent on the epoch.

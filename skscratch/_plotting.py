@@ -623,9 +623,9 @@ class OutputWeightsDisplay:
         Parameters
         ----------
         estimator : estimator or Pipeline
-            Fitted network (such as ScratchMLPClassifier), or a Pipeline ending
-            with one. The rows are labelled with its ``classes_`` when it has
-            them, and numbered otherwise.
+            Fitted network (ScratchMLPClassifier or ScratchMLPRegressor), or a
+            Pipeline ending with one. The rows are labelled with its
+            ``classes_`` when it has them, and numbered otherwise.
 
         ax : matplotlib Axes, default=None
             Axes to draw in; ``None`` creates a figure.
@@ -684,14 +684,15 @@ def _output_labels(network, n_outputs):
 class TrainingHistoryDisplay:
     """Loss and score per epoch, on the training and the validation data.
 
-    Two panels: the loss on the left, the score (accuracy for a classifier) on
-    the right, each with the training curve and, when there was validation
-    data, the validation curve. The training loss is the objective the solver
-    minimised, the L2 penalty included (``loss_curve_``); the legend says so
-    when that penalty was on (``alpha`` above 0). The validation loss is the
-    loss alone, so with a large ``alpha`` it lies below the training curve
-    even on the same data. Epochs without a value (``None`` or NaN, as L-BFGS
-    iterations whose training score was not measured) are skipped.
+    Two panels: the loss on the left, the score (accuracy for a classifier,
+    :math:`R^2` for a regressor) on the right, each with the training curve
+    and, when there was validation data, the validation curve. The training
+    loss is the objective the solver minimised, the L2 penalty included
+    (``loss_curve_``); the legend says so when that penalty was on (``alpha``
+    above 0). The validation loss is the loss alone, so with a large
+    ``alpha`` it lies below the training curve even on the same data. Epochs
+    without a value (``None`` or NaN, as L-BFGS iterations whose training
+    score was not measured) are skipped.
 
     Create it with :meth:`from_estimator`.
 
@@ -866,9 +867,9 @@ class TrainingHistoryDisplay:
         Parameters
         ----------
         estimator : estimator or Pipeline
-            Fitted network with a ``history_`` (such as ScratchMLPClassifier),
-            or a Pipeline ending with one. Its ``alpha`` tells whether the
-            training loss includes an L2 penalty.
+            Fitted network with a ``history_`` (ScratchMLPClassifier or
+            ScratchMLPRegressor), or a Pipeline ending with one. Its
+            ``alpha`` tells whether the training loss includes an L2 penalty.
 
         ax : array-like of two matplotlib Axes, default=None
             Axes for the loss and the score; ``None`` creates a figure.
