@@ -333,7 +333,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
 
     def _check_y(self, y):
         y = classification_targets(y)
-        if type_of_target(y) == "multiclass-multioutput":
+        if y.ndim == 2 and type_of_target(y) == "multiclass-multioutput":
             raise ValueError(
                 "y has several columns of class labels (multiclass-multioutput), "
                 "which is not supported: give one column of labels, or a multilabel "

@@ -65,8 +65,7 @@ class ClassTargets:
     @classmethod
     def from_labels(cls, y, classes, loss, sparse):
         """The targets of a first fit, from ``y`` (or from ``classes``)."""
-        kind = type_of_target(y)
-        if kind == "multilabel-indicator":
+        if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
             labels = np.arange(y.shape[1])
             if classes is not None and not np.array_equal(
                 unique_labels(classes).astype(object), labels.astype(object)
@@ -75,7 +74,7 @@ class ClassTargets:
                     f"classes={np.asarray(classes).tolist()} does not match y, a "
                     f"label indicator matrix whose labels are {labels.tolist()}."
                 )
-            return cls(labels, kind, loss, sparse)
+            return cls(labels, "multilabel-indicator", loss, sparse)
         found = unique_labels(y if classes is None else classes)
         return cls(
             found, "multiclass" if found.shape[0] > 2 else "binary", loss, sparse
