@@ -290,28 +290,21 @@ class _StochasticLoop:
                     continue
                 batch_weight = take_rows(sample_weight, batch_here)
             Y_batch = take_rows(Y, batch_here)
-            objective, _, _, activations = objective_and_gradients(
+            objective, _, _, activations = problem.objective_and_gradients(
                 state.coefs_,
                 state.intercepts_,
                 take_rows(X, batch_here),
                 Y_batch,
-                problem.activation,
-                problem.loss,
-                problem.alpha,
                 batch_weight,
-                gradients,
-                None if problem.dropout is None else self.dropout_masks(stop - start),
+                out=gradients,
+                dropout_masks=problem.dropout_masks(
+                    self.rng, stop - start, self.hidden_units, params.vector
+                ),
             )
             score.add(activations[-1], Y_batch, batch_weight)
             step(parameters, gradient)
             accumulated_loss += objective * (stop - start)
         return float(accumulated_loss) / self.n_samples, score.value()
-
-    def dropout_masks(self, n_rows):
-        """New dropout masks for a batch of ``n_rows`` (see ``Problem``)."""
-        return self.problem.dropout_masks(
-            self.rng, n_rows, self.hidden_units, self.params.vector
-        )
 
     def skips(self, batch):
         """Whether the sample weights of the rows ``batch`` are all zero."""

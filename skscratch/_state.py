@@ -134,16 +134,16 @@ class EpochCheckpoint:
         if self._saving:
             return False
         state = self._state
-        for f in fields(state):
-            saved = self._saved[f.name]
-            if f.name in self._LIVE:
+        for name, is_record in self._fields:
+            saved = self._saved[name]
+            if name in self._LIVE:
                 continue
-            if not f.metadata.get("record"):
-                setattr(state, f.name, saved)
+            if not is_record:
+                setattr(state, name, saved)
             elif saved is None:
-                setattr(state, f.name, None)
+                setattr(state, name, None)
             else:
-                del getattr(state, f.name)[saved:]
+                del getattr(state, name)[saved:]
         self._weights[...] = self._saved_weights
         state._optimizer = self._optimizer_before
         return True
